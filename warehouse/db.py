@@ -1,0 +1,73 @@
+"""Connections and numbered migrations (warehouse/migrations/NNN_name.sql, each in a transaction)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+from warehouse.errors import TerminalWarehouseError, translated
+
+_MIGRATION = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+@contextmanager
+def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, schema migrated (read-write) or checked (read-only)."""
+    path = str(path)
+    if read_only and not Path(path).exists():
+        raise TerminalWarehouseError(f"{path}: no such database; run `tremor ingest` or `tremor demo` first")
+    with translated(path):
+        con = duckdb.connect(path, read_only=read_only)
+        try:
+            if not read_only:
+                migrate(con)
+            yield con
+        finally:
+            con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every bundled migration, in order."""
+    found = []
+    for entry in files("warehouse.migrations").iterdir():
+        match = _MIGRATION.match(entry.name)
+        if match:
+            found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, available: list[tuple[int, str, str]] | None = None) -> list[int]:
+    """Apply the migrations not yet recorded in schema_migrations; return their versions."""
+    con.execute(sql("schema_migrations_create"))
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, body in available if available is not None else migrations():
+        if version in done:
+            continue
+        with transaction(con):
+            con.execute(body)
+            con.execute(sql("schema_migrations_record"), [version, name, datetime.now(UTC).replace(tzinfo=None)])
+        applied.append(version)
+    return applied
+
+
+def sql(name: str) -> str:
+    """The statement in warehouse/sql/NAME.sql."""
+    return files("warehouse.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")

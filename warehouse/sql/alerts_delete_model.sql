@@ -1,0 +1,1 @@
+DELETE FROM alerts WHERE model_name = ?

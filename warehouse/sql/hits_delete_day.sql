@@ -1,0 +1,1 @@
+DELETE FROM rule_hits WHERE day = ? AND model_name = ?

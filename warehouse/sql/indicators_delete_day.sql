@@ -1,0 +1,1 @@
+DELETE FROM daily_indicators WHERE day = ? AND model_name = ?

@@ -1,0 +1,1 @@
+INSERT INTO notifications VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING

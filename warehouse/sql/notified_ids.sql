@@ -1,0 +1,1 @@
+SELECT alert_id FROM notifications WHERE channel = ? AND event = ?

@@ -1,0 +1,1 @@
+INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING

@@ -1,0 +1,1 @@
+DELETE FROM article_scores WHERE day = ? AND model_name = ?

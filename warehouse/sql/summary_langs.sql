@@ -1,0 +1,1 @@
+SELECT lang, count(*) AS articles FROM articles GROUP BY lang ORDER BY articles DESC
