@@ -68,3 +68,10 @@ def test_demo_corpus_is_reproducible_from_its_pools():
     from tremor.demo.build import main
 
     assert main(["--check"]) == 0
+
+
+def test_expected_failures_end_with_one_clear_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tremor.cli", "query", "SELECT 1", "--db", str(tmp_path / "no.duckdb")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "error:" in result.stderr and "tremor demo" in result.stderr and "Traceback" not in result.stderr

@@ -172,4 +172,18 @@ def _emit(columns: list[str], rows: list[tuple], fmt: Format) -> None:
 
 
 def main() -> None:
-    app()
+    """The `tremor` entry point: expected failures end with one clear line and exit code 1."""
+    from pipeline.files import UnsupportedFile
+    from pipeline.ingest import NoInputFiles
+    from tremor.settings import ConfigFileMissing
+    from warehouse.errors import WarehouseError
+
+    try:
+        app()
+    except (WarehouseError, NoInputFiles, UnsupportedFile, ConfigFileMissing) as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()
