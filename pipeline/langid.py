@@ -23,8 +23,3 @@ def detect_language(text: str, declared: str | None = None) -> str:
         return (declared or UNDETERMINED).lower()
     return found.iso_code_639_1.name.lower()
 
-
-def detect_languages(texts: list[str]) -> list[str]:
-    """Batch form of detect_language (lingua parallelises it)."""
-    found = _detector().detect_languages_in_parallel_of([t[:2000] for t in texts])
-    return [f.iso_code_639_1.name.lower() if f else UNDETERMINED for f in found]

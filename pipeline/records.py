@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-LABELS = ("negative", "neutral", "positive")
 ALL = "all"  # the roll-up value of topic, source_country and lang in daily indicators
 
 
