@@ -74,12 +74,18 @@ def process_day(day: date, settings: Settings) -> DayResult:
     return DayResult(day, len(articles), len(hits), len(fresh))
 
 
-@flow(name="tremor-daily", log_prints=True)
-def daily_flow(day: date | None = None, db_path: str | None = None, config: str | None = None) -> DayResult:
-    """The scheduled job: ingest the configured sources, then process `day` (default: yesterday, UTC)."""
+def _settings_after_ingest(config: str | None, db_path: str | None) -> Settings:
+    """Settings read at flow start, and the configured source files ingested."""
     settings = load_settings(Path(config) if config else None, db_path=db_path)
     if settings.sources.files:
         ingest_flow(settings.sources.files, settings.db_path, settings.sources.registry, settings.max_text_chars)
+    return settings
+
+
+@flow(name="tremor-daily", log_prints=True)
+def daily_flow(day: date | None = None, db_path: str | None = None, config: str | None = None) -> DayResult:
+    """The scheduled job: ingest the configured sources, then process `day` (default: yesterday, UTC)."""
+    settings = _settings_after_ingest(config, db_path)
     return process_day(day or yesterday_utc(), settings)
 
 
@@ -88,9 +94,7 @@ def backfill_flow(start: date, end: date, db_path: str | None = None, config: st
     """The daily processing for every day from `start` to `end` inclusive, in order."""
     if end < start:
         raise ValueError(f"backfill: end {end} is before start {start}")
-    settings = load_settings(Path(config) if config else None, db_path=db_path)
-    if settings.sources.files:
-        ingest_flow(settings.sources.files, settings.db_path, settings.sources.registry, settings.max_text_chars)
+    settings = _settings_after_ingest(config, db_path)
     logger = get_run_logger()
     results = []
     total = (end - start).days + 1

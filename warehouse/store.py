@@ -25,20 +25,20 @@ def insert_articles(con: Connection, articles: Sequence[Article]) -> int:
     with transaction(con):
         con.execute(sql("articles_stage"))
         if rows:
-            con.executemany("INSERT INTO staged_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.executemany(sql("articles_stage_insert"), rows)
         inserted = con.execute(sql("articles_insert_new"), [_now()]).fetchone()[0]
     return int(inserted)
 
 
 def insert_quarantine(con: Connection, rejected: Sequence[Rejected]) -> int:
     """Store rejected rows with their reason (a row already quarantined is kept once)."""
-    before = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+    before = con.execute(sql("quarantine_count")).fetchone()[0]
     now = _now()
     with transaction(con):
         if rejected:
             con.executemany(sql("quarantine_insert"),
                             [(r.id, r.source_file, r.line_no, r.reason, r.raw, now) for r in rejected])
-    return con.execute("SELECT count(*) FROM quarantine").fetchone()[0] - before
+    return con.execute(sql("quarantine_count")).fetchone()[0] - before
 
 
 def articles_of_day(con: Connection, day: date) -> list[Article]:

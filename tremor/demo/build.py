@@ -160,9 +160,13 @@ def _add_wire_copies(rng: random.Random, rows: list[dict]) -> None:
         rows.append(copy)
 
 
+def encode(rows: list[dict]) -> bytes:
+    """Gzipped JSONL with a fixed mtime, so the same rows always give the same bytes."""
+    return gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(), mtime=0)
+
+
 def write(rows: list[dict], path: Path) -> bytes:
-    payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
-    data = gzip.compress(payload, mtime=0)
+    data = encode(rows)
     path.write_bytes(data)
     return data
 
@@ -173,8 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = build()
     if args.check:
-        fresh = gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(), mtime=0)
-        same = CORPUS.exists() and CORPUS.read_bytes() == fresh
+        same = CORPUS.exists() and CORPUS.read_bytes() == encode(rows)
         print("corpus is up to date" if same else "corpus differs from a fresh build")
         return 0 if same else 1
     write(rows, CORPUS)
