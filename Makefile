@@ -14,15 +14,16 @@ export DO_NOT_TRACK=1
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=120
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test chromium lint clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 
-$(VENV)/.installed: pyproject.toml requirements-nodeps.txt | $(BIN)/uv
+$(VENV)/.installed: pyproject.toml requirements-nodeps.txt models/trained/sentiment-e5-v1/meta.json | $(BIN)/uv
 	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode $(TORCH_SRC) -e '.[dev]'
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -r requirements-nodeps.txt
+	$(BIN)/tremor models --prepare
 	touch $@
 
 setup: $(VENV)/.installed
@@ -30,8 +31,15 @@ setup: $(VENV)/.installed
 demo: setup
 	$(BIN)/tremor demo --db tremor.duckdb
 
+# The report's rendering test (tests/tremor/test_report.py) needs headless Chromium at /usr/bin/chromium
+# and skips, saying so, without it. `make test` does not install it: Debian's chromium package needs root
+# and the network (~350 MB, ~50 packages here), so it is neither cheap nor offline-safe. Opt in with
+# `make chromium` (Debian/Ubuntu, as root).
 test: setup
 	$(BIN)/python -m pytest
+
+chromium:
+	apt-get install -y --no-install-recommends chromium
 
 clean:
 	rm -rf $(VENV) tremor.duckdb

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from flows import tasks
-from pipeline.alerts import BaselineRule, ThresholdRule
+from flows import alerting, tasks
+from flows.fetch import fetch_flow
 from pipeline.scores import article_text
 from tremor.settings import Settings, load_settings, yesterday_utc
 
@@ -55,23 +55,22 @@ def process_day(day: date, settings: Settings) -> DayResult:
     db, model, alert_cfg = settings.db_path, settings.models.sentiment, settings.alerts
     articles = tasks.load_articles(db, day)
     texts, langs = [article_text(a) for a in articles], [a.lang for a in articles]
-    predictions = tasks.predict_sentiment(model, texts, langs, settings.models.batch_size)
+    parts = tasks.split_sentences(articles)
+    predictions = tasks.predict_sentiment(model, [p.text for p in parts], [p.lang for p in parts],
+                                          settings.models.batch_size)
     matches = tasks.tag_topics(settings.models.taxonomy, texts, langs)
-    tasks.store_scores(db, day, model, tasks.assemble_scores(articles, predictions, matches, model,
+    tasks.store_scores(db, day, model, tasks.assemble_scores(articles, parts, predictions, matches, model,
                                                              settings.models.taxonomy))
-    scored, history, observed = tasks.load_day_and_history(db, day, model, alert_cfg.baseline.window_days)
-    indicators = tasks.compute_indicators(day, scored, history, observed, model,
-                                          alert_cfg.baseline.min_history_days, alert_cfg.baseline.std_floor)
-    hits = tasks.check_rules(indicators, ThresholdRule(**alert_cfg.threshold.model_dump()),
-                             BaselineRule(**alert_cfg.baseline.model_dump(
-                                 include={"z_min", "min_negative", "critical_z"})))
+    ind = settings.indicators
+    scored, history, observed = tasks.load_day_and_history(db, day, model, max(alert_cfg.history_days,
+                                                                               ind.window_days))
+    indicators = tasks.compute_indicators(day, scored, history, observed, model, ind.window_days,
+                                          ind.min_history_days, ind.std_floor)
+    hits = alerting.check_rules(day, indicators, history, observed, alert_cfg.to_rules())
     tasks.store_day(db, day, model, indicators, hits, len(articles))
-    all_hits, run_days = tasks.load_hits(db, model)
-    episodes = tasks.build_episodes(all_hits, run_days, alert_cfg.close_after_days)
-    tasks.store_alerts(db, model, episodes)
-    fresh = tasks.notify_opened(db, day, episodes)
-    get_run_logger().info("%s: %d articles, %d rule hits, %d new alerts", day, len(articles), len(hits), len(fresh))
-    return DayResult(day, len(articles), len(hits), len(fresh))
+    opened = alerting.update_alerts(db, day, model, alert_cfg)
+    get_run_logger().info("%s: %d articles, %d rule hits, %d new alerts", day, len(articles), len(hits), opened)
+    return DayResult(day, len(articles), len(hits), opened)
 
 
 def _settings_after_ingest(config: str | None, db_path: str | None) -> Settings:
@@ -84,21 +83,37 @@ def _settings_after_ingest(config: str | None, db_path: str | None) -> Settings:
 
 @flow(name="tremor-daily", log_prints=True)
 def daily_flow(day: date | None = None, db_path: str | None = None, config: str | None = None) -> DayResult:
-    """The scheduled job: ingest the configured sources, then process `day` (default: yesterday, UTC)."""
+    """The scheduled job: ingest the configured files (and, when enabled, fetch the feeds and GDELT), then
+    process `day` (default: yesterday, UTC)."""
     settings = _settings_after_ingest(config, db_path)
-    return process_day(day or yesterday_utc(), settings)
+    if settings.sources.fetch.enabled:  # network ingestion of the registry's feeds and GDELT (issue 5)
+        fetch_flow(settings, day or yesterday_utc())
+    result = process_day(day or yesterday_utc(), settings)
+    tasks.publish_snapshot(settings.db_path)
+    return result
 
 
 @flow(name="tremor-backfill")
-def backfill_flow(start: date, end: date, db_path: str | None = None, config: str | None = None) -> list[DayResult]:
-    """The daily processing for every day from `start` to `end` inclusive, in order."""
+def backfill_flow(start: date, end: date, db_path: str | None = None, config: str | None = None,
+                  redo: bool = False) -> list[DayResult]:
+    """The daily processing for every day from `start` to `end` inclusive, in order.
+
+    Resumable: days already processed by the model are skipped, except the last of them, which is
+    redone (a run killed midway may have stopped inside it); `redo` processes every day again.
+    """
     if end < start:
         raise ValueError(f"backfill: end {end} is before start {start}")
     settings = _settings_after_ingest(config, db_path)
     logger = get_run_logger()
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    done = set() if redo else set(tasks.processed_days(settings.db_path, start, end, settings.models.sentiment))
+    todo = [d for d in days if d not in done or d == max(done)]
+    if len(todo) < len(days):
+        logger.info("backfill: %d of %d days already processed; resuming at %s", len(days) - len(todo), len(days),
+                    todo[0] if todo else "-")
     results = []
-    total = (end - start).days + 1
-    for offset in range(total):
-        results.append(process_day(start + timedelta(days=offset), settings))
-        logger.info("backfill: %d/%d days done", offset + 1, total)
+    for n, day in enumerate(todo, start=1):
+        results.append(process_day(day, settings))
+        logger.info("backfill: %d/%d days done", n, len(todo))
+    tasks.publish_snapshot(settings.db_path)
     return results

@@ -7,17 +7,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import task
-from prefect.logging import get_run_logger
 
 from models.registry import load_sentiment
 from models.sentiment import Predictions, predict_in_batches
-from pipeline import aggregate, alerts, ingest, notify, scores
-from pipeline.records import Alert, Article, ArticleScore, DailyIndicator, RuleHit, ScoredArticle
+from pipeline import aggregate, ingest, scores, sentences
+from pipeline.records import Article, ArticleScore, DailyIndicator, RuleHit, ScoredArticle, SentenceScore
 from pipeline.sources import load_sources
 from pipeline.taxonomy import load_taxonomy
 from pipeline.topics import TopicMatch, tagger_for
 from pipeline.validate import Limits
-from warehouse import store
+from warehouse import snapshot, store
 from warehouse.db import connect
 from warehouse.errors import is_transient
 
@@ -63,17 +62,35 @@ def tag_topics(taxonomy: Path | None, texts: list[str], langs: list[str]) -> lis
 
 
 @task
-def assemble_scores(articles: list[Article], predictions: Predictions, matches: list[TopicMatch],
-                    model_name: str, taxonomy: Path | None) -> list[ArticleScore]:
+def split_sentences(articles: list[Article]) -> list[sentences.Sentence]:
+    return sentences.split_articles(articles)
+
+
+@task
+def assemble_scores(articles: list[Article], parts: list[sentences.Sentence], predictions: Predictions,
+                    matches: list[TopicMatch], model_name: str,
+                    taxonomy: Path | None) -> tuple[list[ArticleScore], list[SentenceScore]]:
+    """Article rows (sentence predictions rolled up) and the sentence rows behind them."""
     model = load_sentiment(model_name)
-    return scores.combine(articles, predictions.labels, predictions.scores, matches,
-                          model.name, model.version, load_taxonomy(taxonomy).version)
+    rolled = sentences.roll_up([a.id for a in articles], parts, predictions.labels, predictions.scores,
+                               predictions.probs)
+    return (scores.combine(articles, rolled, matches, model.name, model.version, load_taxonomy(taxonomy).version),
+            scores.sentence_scores(parts, {a.id: a.day for a in articles}, predictions.labels, predictions.scores,
+                                   predictions.probs, model.name, model.version))
 
 
 @io_task
-def store_scores(db_path: Path, day: date, model_name: str, rows: list[ArticleScore]) -> None:
+def store_scores(db_path: Path, day: date, model_name: str,
+                 rows: tuple[list[ArticleScore], list[SentenceScore]]) -> None:
     with connect(db_path) as con:
-        store.replace_scores(con, day, model_name, rows)
+        store.replace_scores(con, day, model_name, *rows)
+
+
+@io_task
+def processed_days(db_path: Path, start: date, end: date, model_name: str) -> list[date]:
+    """Days start..end (inclusive) this model has already processed."""
+    with connect(db_path) as con:
+        return store.processed_days_between(con, start, end + timedelta(days=1), model_name)
 
 
 @io_task
@@ -88,15 +105,13 @@ def load_day_and_history(db_path: Path, day: date, model_name: str, window_days:
 
 @task
 def compute_indicators(day: date, scored: list[ScoredArticle], history: list[DailyIndicator],
-                       observed: list[date], model_name: str, min_days: int, std_floor: float) -> list[DailyIndicator]:
+                       observed: list[date], model_name: str, window_days: int, min_days: int,
+                       std_floor: float) -> list[DailyIndicator]:
+    """The day's indicators, with baseline columns over the last `window_days` of the loaded history."""
     today = aggregate.aggregate_day(day, scored, model_name)
-    return aggregate.add_baselines(today, history, observed, min_days, std_floor)
-
-
-@task
-def check_rules(indicators: list[DailyIndicator], threshold: alerts.ThresholdRule,
-                baseline: alerts.BaselineRule) -> list[RuleHit]:
-    return alerts.evaluate(indicators, threshold, baseline)
+    since = day - timedelta(days=window_days)
+    return aggregate.add_baselines(today, [h for h in history if h.day >= since],
+                                   [d for d in observed if d >= since], min_days, std_floor)
 
 
 @io_task
@@ -107,33 +122,6 @@ def store_day(db_path: Path, day: date, model_name: str, indicators: list[DailyI
 
 
 @io_task
-def load_hits(db_path: Path, model_name: str) -> tuple[list[RuleHit], list[date]]:
-    """Every rule hit of the model, and every day it has processed."""
-    with connect(db_path) as con:
-        return (store.all_rule_hits(con, model_name),
-                store.processed_days_between(con, date.min, date.max, model_name))
-
-
-@task
-def build_episodes(hits: list[RuleHit], days: list[date], close_after: int) -> list[Alert]:
-    return alerts.build_episodes(hits, days, close_after)
-
-
-@io_task
-def store_alerts(db_path: Path, model_name: str, episodes: list[Alert]) -> None:
-    """The model's episodes replaced: recomputed from all hits, so reruns cannot duplicate them."""
-    with connect(db_path) as con:
-        store.replace_alerts(con, model_name, episodes)
-
-
-@io_task
-def notify_opened(db_path: Path, day: date, episodes: list[Alert]) -> list[Alert]:
-    """Log each episode that opened on `day` once (a rerun does not notify again)."""
-    logger = get_run_logger()
-    with connect(db_path) as con:
-        done = store.notified_ids(con, "log", "opened")
-        fresh = [a for a in alerts.opened_on(episodes, day) if a.id not in done]
-        for alert in fresh:
-            logger.warning(notify.describe(alert))
-            store.record_notification(con, alert.id, "log", "opened")
-    return fresh
+def publish_snapshot(db_path: Path) -> Path:
+    """Swap a fresh read-only copy of the warehouse in for analysts (warehouse/snapshot.py)."""
+    return snapshot.publish(db_path)

@@ -37,4 +37,4 @@ def load_sentiment(name: str) -> SentimentModel:
 
 
 def _import_backends() -> None:
-    from models import lexicon  # noqa: F401  (registers itself)
+    from models import e5_sentiment, lexicon  # noqa: F401  (register themselves)

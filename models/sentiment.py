@@ -11,10 +11,12 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Predictions:
-    """Per input text, in input order: a label (None = language not supported) and a score in [-1, 1]."""
+    """Per input text, in input order: a label (None = language not supported), a score in [-1, 1],
+    and, from models that have them, calibrated class probabilities (negative, neutral, positive)."""
 
     labels: list[str | None]
     scores: np.ndarray  # float, NaN where the label is None
+    probs: np.ndarray | None = None  # n x 3, NaN rows where the label is None
 
 
 class SentimentModel(Protocol):
@@ -38,9 +40,13 @@ def predict_in_batches(model: SentimentModel, texts: Sequence[str], langs: Seque
                        batch_size: int) -> Predictions:
     """model.predict over slices of `batch_size` texts, results concatenated in input order."""
     labels: list[str | None] = []
-    parts = [np.empty(0)]
+    parts, probs = [np.empty(0)], [np.empty((0, 3))]
     for start in range(0, len(texts), batch_size):
         batch = model.predict(texts[start : start + batch_size], langs[start : start + batch_size])
         labels += batch.labels
         parts.append(batch.scores)
-    return Predictions(labels=labels, scores=np.concatenate(parts))
+        if batch.probs is not None:
+            probs.append(batch.probs)
+    stacked = np.concatenate(probs)
+    return Predictions(labels=labels, scores=np.concatenate(parts),
+                       probs=stacked if len(stacked) == len(labels) else None)

@@ -25,7 +25,10 @@ def aggregate_day(day: date, articles: Sequence[ScoredArticle], model_name: str)
 
 def _indicator(day: date, key: tuple[str, str, str], members: list[ScoredArticle], model: str) -> DailyIndicator:
     scored = [a for a in members if a.sentiment_label is not None]
-    negative = sorted((a for a in scored if a.sentiment_label == "negative"), key=lambda a: a.sentiment_score)
+    negative = [a for a in scored if a.sentiment_label == "negative"]
+    # evidence: the negative articles, most negative first, then the lowest-scored others (a volume surge
+    # of neutral coverage still shows what drove it)
+    ranked = sorted(scored, key=lambda a: (a.sentiment_label != "negative", a.sentiment_score))
     return DailyIndicator(
         day=day, topic=key[0], source_country=key[1], lang=key[2], model_name=model,
         n_articles=len(members),
@@ -34,7 +37,7 @@ def _indicator(day: date, key: tuple[str, str, str], members: list[ScoredArticle
         n_outlets=len({a.source for a in members}),
         mean_sentiment=statistics.fmean(a.sentiment_score for a in scored) if scored else None,
         share_negative=len(negative) / len(scored) if scored else None,
-        evidence=tuple(a.article_id for a in negative[:EVIDENCE_PER_ROW]),
+        evidence=tuple(a.article_id for a in ranked[:EVIDENCE_PER_ROW]),
     )
 
 

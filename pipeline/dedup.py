@@ -21,3 +21,16 @@ def unique_articles(articles: Iterable[Article]) -> tuple[list[Article], int]:
         seen_hashes.add(article.content_hash)
         kept.append(article)
     return kept, dropped
+
+
+
+def not_stored(articles: Iterable[Article], stored_ids: set[str]) -> list[Article]:
+    """One article per URL, leaving out those already stored (a feed lists an item on several runs).
+    Same-content copies under other URLs are left in: near-duplicate grouping records them as copies."""
+    seen = set(stored_ids)
+    fresh: list[Article] = []
+    for article in articles:
+        if article.id not in seen:
+            seen.add(article.id)
+            fresh.append(article)
+    return fresh

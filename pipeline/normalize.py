@@ -6,8 +6,12 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from dateutil import parser as dateutil_parser
+from w3lib.html import remove_comments, remove_tags, remove_tags_with_content, replace_entities
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 TRACKING_PARAMS = (
@@ -16,6 +20,11 @@ TRACKING_PARAMS = (
 )
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_BREAKS = re.compile(r"<\s*(?:br|/?p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.IGNORECASE)
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년./-]\s*(\d{1,2})\s*[月월./-]\s*(\d{1,2})\s*[日일]?"
+                       r"(?:\D{0,4}?(\d{1,2})\s*[時시:]\s*(\d{1,2})\s*[分분]?(?:\s*:?\s*(\d{1,2}))?)?")
+_ZONE_ABBREVIATIONS = {"KST": 9 * 3600, "JST": 9 * 3600, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600,
+                       "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600}
 
 
 class InvalidValue(ValueError):
@@ -58,3 +67,47 @@ def parse_published(value: str) -> datetime:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (feed titles and summaries): tags and scripts dropped, entities
+    decoded, paragraph breaks kept, then `clean_text`."""
+    if "<" in fragment:
+        fragment = remove_tags_with_content(remove_comments(fragment), which_ones=("script", "style"))
+        fragment = remove_tags(_BREAKS.sub("\n\n", fragment))
+    return clean_text(replace_entities(fragment))
+
+
+def to_utc(value: str, fallback_tz: str = "UTC") -> datetime:
+    """A published time (RFC 822, ISO 8601, or a CJK/dotted date) to naive UTC; a time without an
+    offset is read in `fallback_tz` (the outlet's zone)."""
+    parsed = _parse_time(value.strip())
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(fallback_tz))
+    return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if re.search(r"\d{4}", text):  # dateutil fills a missing year from today: demand one
+        try:
+            return dateutil_parser.parse(text, tzinfos=_ZONE_ABBREVIATIONS)
+        except (ValueError, OverflowError):
+            pass
+    try:
+        return parsedate_to_datetime(text)
+    except (ValueError, TypeError, IndexError):
+        pass
+    match = _CJK_DATE.search(text)
+    if not match:
+        raise InvalidValue(f"published time is not a date Tremor can read: {text[:60]!r}")
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    if hour < 12 and ("오후" in text or "午後" in text):
+        hour += 12
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError as exc:
+        raise InvalidValue(f"published time is not a valid date: {text[:60]!r}") from exc

@@ -55,6 +55,23 @@ class ArticleScore:
 
 
 @dataclass(frozen=True)
+class SentenceScore:
+    """Sentiment of one sentence of an article (the evidence behind the article's score)."""
+
+    article_id: str
+    day: date
+    index: int  # 0 = the title when the article has one
+    start: int  # character offsets into the title (index 0) or the body
+    end: int
+    text: str
+    label: str | None
+    score: float | None
+    probs: tuple[float, float, float] | None  # negative, neutral, positive
+    model_name: str
+    model_version: str
+
+
+@dataclass(frozen=True)
 class ScoredArticle:
     """The facts aggregation needs about one scored article."""
 
@@ -96,24 +113,47 @@ class DailyIndicator:
 
 @dataclass(frozen=True)
 class RuleHit:
-    """A rule fired for one day × topic × country."""
+    """A rule fired for one day × topic × source country (× target country): what it saw, against what."""
 
     day: date
     rule: str
     topic: str
-    country: str
+    country: str  # source country
     model_name: str
-    severity: str
-    observed: float
-    threshold: float
-    baseline: float | None
+    severity: str  # warning / critical
+    observed: float  # the metric (threshold rules), a robust z-score (baseline) or a ratio to expected (volume)
+    threshold: float  # the warning threshold, on the same scale as observed
+    baseline: float | None  # trailing median of the metric (baseline) or of the topic's share (volume)
     n_articles: int
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...]  # article ids, most negative first
+    target_country: str = ALL
+    kind: str = "threshold"  # threshold / baseline / volume
+    metric: str = "share_negative"
+    direction: str = "above"  # above: fires at observed >= threshold; below: at observed <= threshold
+    spread: float | None = None  # scaled MAD of the trailing window (baseline rules)
+    critical: float | None = None  # threshold of a critical alert
+    value: float | None = None  # the metric's own value that day (for baseline rules, beside the z-score)
+    n_negative: int = 0
+    n_outlets: int = 0
+    n_total: int = 0  # all articles of the source country that day (volume rule's denominator)
+    history_days: int = 0  # points in the trailing window behind the baseline
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.rule, self.topic, self.country, self.target_country, self.model_name)
+
+    @property
+    def strength(self) -> float:
+        """How far the hit is on the alarming side, comparable between hits of one rule."""
+        return self.observed if self.direction == "above" else -self.observed
 
 
 @dataclass(frozen=True)
 class Alert:
-    """An alert episode: opened by a rule hit, kept open by further hits, closed after calm days."""
+    """An alert episode: opened by a rule hit, kept open by further hits, closed after calm run days.
+
+    observed, baseline, spread and the counts are those of the peak hit; severity is the highest reached.
+    """
 
     id: str
     rule: str
@@ -130,3 +170,184 @@ class Alert:
     baseline: float | None
     n_hit_days: int
     evidence: tuple[str, ...] = field(default=())
+    target_country: str = ALL
+    kind: str = "threshold"
+    metric: str = "share_negative"
+    direction: str = "above"
+    spread: float | None = None
+    critical: float | None = None
+    value: float | None = None
+    n_articles: int = 0
+    n_negative: int = 0
+    n_outlets: int = 0
+    n_total: int = 0
+    peak_day: date | None = None
+    calm_days: int = 0  # run days since the last hit
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.rule, self.topic, self.country, self.target_country, self.model_name)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a fetched feed or GDELT article list, as published, before cleaning."""
+
+    source: str  # outlet name (registry) or, for GDELT results of unknown outlets, the web domain
+    origin: str  # the feed or API URL it came from
+    index: int  # position in that document (quarantine rows name it as the line)
+    url: str | None
+    title: str  # may hold HTML
+    summary: str  # HTML or text as published; "" when the feed has none
+    published: str | None  # as published; read with the outlet's timezone when it carries none
+    lang: str | None = None  # declared by the feed or GDELT: a hint, the text decides
+    country: str | None = None  # declared by GDELT (source country), for outlets not in the registry
+
+
+@dataclass(frozen=True)
+class FetchLogEntry:
+    """What happened to one request: fetched, not modified, skipped, rejected or failed, and why."""
+
+    source: str
+    kind: str  # feed, page, gdelt
+    url: str
+    outcome: str  # fetched | not_modified | skipped | rejected | failed
+    reason: str | None
+    fetched_at: datetime  # naive UTC
+    status: int | None = None  # HTTP status of the last response, if any
+    items: int = 0  # feed entries / GDELT articles read, or 1 for a page whose text was extracted
+    bytes: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None  # after redirects
+    elapsed_ms: int = 0
+
+
+@dataclass(frozen=True)
+class StoryCopy:
+    """A near-duplicate (syndicated copy) of a stored story: not stored as an article, counted here."""
+
+    story_id: str
+    copy_id: str
+    copy_url: str
+    copy_source: str
+    copy_country: str
+    copy_published_at: datetime
+    similarity: float  # estimated Jaccard similarity of character shingles
+
+
+@dataclass(frozen=True)
+class IrrelevantItem:
+    """A fetched article matching no topic and no relevant country term: counted, not stored."""
+
+    article_id: str
+    source: str
+    day: date
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of an alert episode on a run day: opened, escalated (severity rose) or closed."""
+
+    alert_id: str
+    day: date
+    event: str  # opened / escalated / closed
+    severity: str
+    previous_severity: str | None
+    hit: RuleHit | None  # the hit behind it; None when the episode closed
+
+
+@dataclass(frozen=True)
+class EvidenceSentence:
+    """One scored sentence of an evidence article (sentence 0 is the title)."""
+
+    sentence_no: int
+    text: str
+    label: str | None
+    score: float | None
+
+
+@dataclass(frozen=True)
+class EvidenceArticle:
+    """An article behind an alert, with its score, outlet and most negative sentences."""
+
+    article_id: str
+    day: date
+    source: str
+    source_country: str
+    lang: str
+    title: str
+    url: str
+    label: str | None
+    score: float | None
+    sentences: tuple[EvidenceSentence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one notification says: the transition, the episode as it stands, and the articles behind it."""
+
+    transition: Transition
+    alert: Alert
+    evidence: tuple[EvidenceArticle, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    """One try to deliver a notice on a channel, as written to the delivery log."""
+
+    alert_id: str
+    event: str
+    day: date  # the transition's day
+    channel: str
+    attempt: int
+    status: str  # sent / failed / skipped
+    error: str | None
+    at: datetime  # naive UTC
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A dated real-world event for the backtest (topic and country narrow the match when given)."""
+
+    day: date
+    description: str
+    direction: str  # raised / lowered (tension)
+    source: str
+    topic: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    """An event and the first alert episode of a rule that caught it (lag = alert day - event day)."""
+
+    event: TimelineEvent
+    rule: str
+    alert_id: str | None
+    alert_day: date | None
+
+    @property
+    def lag_days(self) -> int | None:
+        return (self.alert_day - self.event.day).days if self.alert_day else None
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    """How one rule did against the timeline: events caught, unmatched alerts, precision and recall."""
+
+    rule: str
+    n_alerts: int
+    n_matched_alerts: int
+    n_events: int
+    n_caught: int
+    lags: tuple[int, ...]  # of the caught events, in event order
+    unmatched: tuple[Alert, ...]
+
+    @property
+    def precision(self) -> float | None:
+        return self.n_matched_alerts / self.n_alerts if self.n_alerts else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.n_caught / self.n_events if self.n_events else None

@@ -22,7 +22,7 @@ def tokens(text: str, lang: str) -> list[str]:
         sudachi = _sudachi()
         return [m.surface().lower() for chunk in _chunks(text) for m in sudachi.tokenize(chunk) if m.surface().strip()]
     if lang == "ko":
-        return [t.form.lower() for t in _kiwi().tokenize(text)]
+        return [t.form.lower() for t in kiwi().tokenize(text)]
     raise UnsupportedLanguage(f"no tokenizer for language {lang!r}; supported: {', '.join(SUPPORTED)}")
 
 
@@ -53,7 +53,7 @@ def _sudachi():
 
 
 @lru_cache(maxsize=1)
-def _kiwi():
+def kiwi():
     from kiwipiepy import Kiwi
 
     return Kiwi()

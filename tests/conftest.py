@@ -4,6 +4,7 @@ import tempfile
 from tremor.runtime import apply_defaults
 
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="tremor-prefect-"))
+os.environ.setdefault("TREMOR_SOURCES__FETCH__ENABLED", "false")  # tests that fetch turn it on themselves
 apply_defaults()
 
 import pytest  # noqa: E402

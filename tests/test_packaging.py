@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from tremor.cli import app
 
 ROOT = Path(__file__).parent.parent
-COMMANDS = ["ingest", "run", "backfill", "demo", "score", "query", "alerts", "serve", "models"]
+COMMANDS = ["ingest", "run", "backfill", "demo", "score", "query", "alerts", "backtest", "report", "serve", "models",
+            "train", "eval"]
 runner = CliRunner()
 
 
@@ -53,7 +54,18 @@ def test_score_writes_one_object_per_row_in_order_and_leaves_unsupported_languag
     assert out[0]["sentiment"]["label"] == "negative" and "forced_labour" in out[0]["topics"]
     assert out[1]["sentiment"]["label"] == "positive" and out[1]["lang"] == "ja"
     assert out[3]["lang"] == "zh" and out[3]["sentiment"]["label"] is None
-    assert all(o["sentiment"]["model"] == "sentiment.lexicon.v1" for o in out)
+    assert all(o["sentiment"]["model"] == "sentiment.e5.v1" for o in out)
+    assert abs(sum(out[0]["sentiment"]["probs"].values()) - 1) < 1e-3
+
+
+def test_score_lists_sentences_on_request_and_takes_another_registered_model():
+    row = {"id": "a", "text": "Seoul condemned the ruling. Tokyo called it regrettable.", "lang": "en"}
+    result = runner.invoke(app, ["score", "--sentences", "--model", "sentiment.lexicon.v1"], input=json.dumps(row) + "\n")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["sentiment"]["model"] == "sentiment.lexicon.v1"
+    assert [s["text"] for s in out["sentences"]] == ["Seoul condemned the ruling.", "Tokyo called it regrettable."]
+    assert all(row["text"][s["start"]:s["end"]] == s["text"] for s in out["sentences"])
 
 
 def test_serve_builds_the_daily_deployment_on_its_cron_schedule():

@@ -65,11 +65,13 @@ def run(day: Annotated[str | None, typer.Option("--date", help="Day to process, 
 @app.command()
 def backfill(start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
              end: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD (inclusive)")],
-             db: DbOption = None, config: ConfigOption = None) -> None:
-    """Run the daily processing for every day of a range, in order."""
+             db: DbOption = None, config: ConfigOption = None,
+             redo: Annotated[bool, typer.Option("--redo", help="Process days already done again (default: resume)")] = False) -> None:
+    """Run the daily processing for every day of a range, in order; a rerun resumes where the last one stopped."""
     from flows.daily import backfill_flow
 
-    results = backfill_flow(_parse_day(start), _parse_day(end), str(db) if db else None, str(config) if config else None)
+    results = backfill_flow(_parse_day(start), _parse_day(end), str(db) if db else None, str(config) if config else None,
+                            redo)
     console.print(f"{len(results)} days processed, {sum(r.articles for r in results)} articles, "
                   f"{sum(r.new_alerts for r in results)} alerts opened")
 
@@ -92,15 +94,18 @@ def demo(db: DbOption = None, config: ConfigOption = None) -> None:
 @app.command()
 def score(input: Annotated[str, typer.Option("--input", help="JSONL rows with id, text, optional lang; - for stdin")] = "-",
           output: Annotated[str, typer.Option("--output", help="Where to write JSONL; - for stdout")] = "-",
+          sentences: Annotated[bool, typer.Option("--sentences", help="Also list each sentence with its own score")] = False,
+          model: Annotated[str | None, typer.Option("--model", help="Registered sentiment model [default: settings']")] = None,
           config: ConfigOption = None) -> None:
-    """Score JSONL rows without storing them: sentiment and topics per row, in input order."""
+    """Score JSONL rows without storing them: sentiment (by sentence, rolled up) and topics per row, in order."""
     from tremor.scoring import score_rows
 
     settings = _settings(config, None)
     source = nullcontext(sys.stdin) if input == "-" else open(input, encoding="utf-8")
     sink = nullcontext(sys.stdout) if output == "-" else open(output, "w", encoding="utf-8")
     with source as lines, sink as out:
-        for result in score_rows(lines, settings.models.sentiment, settings.models.taxonomy, settings.models.batch_size):
+        for result in score_rows(lines, model or settings.models.sentiment, settings.models.taxonomy,
+                                 settings.models.batch_size, sentences):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
 
 
@@ -108,12 +113,13 @@ def score(input: Annotated[str, typer.Option("--input", help="JSONL rows with id
 def query(sql: Annotated[str, typer.Argument(help="A read-only SQL statement")], db: DbOption = None,
           config: ConfigOption = None,
           format: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table) -> None:
-    """Run read-only SQL against the warehouse (tables: articles, article_scores, daily_indicators, alerts, ...)."""
+    """Run read-only SQL on the analyst snapshot of the warehouse (articles, article_scores, daily_indicators, alerts, ...)."""
     from warehouse.db import connect
+    from warehouse.snapshot import analyst_path
     from warehouse.store import fetch
 
     settings = _settings(config, db)
-    with connect(settings.db_path, read_only=True) as con:
+    with connect(analyst_path(settings.db_path), read_only=True) as con:
         columns, rows = fetch(con, sql)
     _emit(columns, rows, format)
 
@@ -124,8 +130,49 @@ def alerts(since: Annotated[str | None, typer.Option("--since", help="Only episo
     """The alert episodes, newest first, with the articles that drove them."""
     from tremor.summary import print_alerts
 
+    from warehouse.snapshot import analyst_path
+
     settings = _settings(config, db)
-    print_alerts(console, settings.db_path, _parse_day(since) if since else date.min)
+    print_alerts(console, analyst_path(settings.db_path), _parse_day(since) if since else date.min)
+
+
+ModelOption = Annotated[str | None, typer.Option("--model", help="Registered sentiment model [default: settings']")]
+
+
+@app.command()
+def backtest(events: Annotated[Path, typer.Option("--events", exists=True, dir_okay=False, help="CSV: date, description, direction (raised/lowered), source[, topic, country]")],
+             start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
+             end: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD (inclusive)")],
+             before: Annotated[int, typer.Option(help="An alert up to this many days before an event catches it (a lead)")] = 0,
+             after: Annotated[int, typer.Option(help="An alert up to this many days after an event catches it (a lag)")] = 3,
+             direction: Annotated[str, typer.Option(help="Events scored: raised, lowered or all")] = "raised",
+             match_topic: Annotated[bool, typer.Option("--match-topic", help="Only alerts on an event's topic and country (when the CSV gives them) catch it")] = False,
+             model: ModelOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Replay the snapshot's daily indicators through the configured rules and score them against dated events."""
+    from tremor.backtest import print_backtest, run_backtest
+    from warehouse.snapshot import analyst_path
+
+    if direction not in ("raised", "lowered", "all"):
+        raise typer.BadParameter(f"--direction {direction!r}: use raised, lowered or all")
+    settings = _settings(config, db)
+    report = run_backtest(analyst_path(settings.db_path), events, _parse_day(start), _parse_day(end),
+                          model or settings.models.sentiment, settings.alerts.to_rules(),
+                          settings.alerts.close_after_days, before, after, direction, match_topic)
+    print_backtest(console, report, before, after)
+
+
+@app.command()
+def report(day: Annotated[str, typer.Option("--date", help="Day of the brief, YYYY-MM-DD")],
+           out: Annotated[Path, typer.Option("--out", help="HTML file to write")],
+           model: ModelOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Write a self-contained HTML brief from the snapshot: topic charts with alerts marked, open alerts, the day's stories."""
+    from tremor.report import write_report
+    from warehouse.snapshot import analyst_path
+
+    settings = _settings(config, db)
+    path = write_report(analyst_path(settings.db_path), _parse_day(day), out, model or settings.models.sentiment, settings.report,
+                        settings.models.taxonomy)
+    console.print(f"wrote {path}")
 
 
 @app.command()
@@ -139,12 +186,52 @@ def serve(config: ConfigOption = None,
 
 
 @app.command()
-def models() -> None:
-    """List the registered sentiment models."""
-    from models.registry import available
+def models(prepare: Annotated[bool, typer.Option("--prepare", help="Rebuild the e5 base into its cache and load every model once")] = False) -> None:
+    """List the registered sentiment models (the default first); --prepare readies them for offline use."""
+    from models.registry import available, load_sentiment
+    from tremor.settings import Settings
 
-    for name in available():
-        console.print(name)
+    default = Settings().models.sentiment
+    for name in sorted(available(), key=lambda n: n != default):
+        if prepare:
+            model = load_sentiment(name)
+            console.print(f"{name} {model.version} ready{' (default)' if name == default else ''}")
+        else:
+            console.print(f"{name}{' (default)' if name == default else ''}")
+
+
+train_app = typer.Typer(help="Train Tremor's own models from labelled data.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure Tremor's models on development data they were not trained on.",
+                       no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(eval_app, name="eval")
+DataOption = Annotated[Path, typer.Option("--data", help="Folder of the labelled .tsv files (see README)")]
+
+
+@train_app.command("sentiment")
+def train_sentiment(data: DataOption,
+                    out: Annotated[Path, typer.Option("--out", help="Folder for the trained adapter, head and meta.json")],
+                    max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop early (smoke runs)")] = None,
+                    init: Annotated[Path | None, typer.Option("--init", help="Continue training these artefacts (another pass)")] = None,
+                    lr: Annotated[float, typer.Option("--lr", help="LoRA learning rate (the head's is 4x)")] = 5e-4,
+                    seed: Annotated[int, typer.Option("--seed", help="Sampling and shuffling seed")] = 13) -> None:
+    """Fine-tune the e5 sentiment model (LoRA on the top layers + head) on the training splits."""
+    from models.sentiment_data import TRAIN, load
+    from models.train_sentiment import TrainConfig, train
+
+    config = TrainConfig(max_steps=max_steps, lr=lr, head_lr=4 * lr, seed=seed)
+    meta = train(load(data, TRAIN, seed=seed), out, config, report=console.print, init=init)
+    console.print(f"saved {meta['name']} {meta['version']} to {out} (temperature {meta['temperature']})")
+
+
+@eval_app.command("sentiment")
+def eval_sentiment(data: DataOption,
+                   artefacts: Annotated[Path | None, typer.Option("--model-dir", help="Trained artefacts [default: the shipped ones]")] = None,
+                   baseline: Annotated[str, typer.Option("--baseline", help="Registered model scored on the same rows")] = "sentiment.lexicon.v1") -> None:
+    """Print the development-split table: the e5 model beside the baseline, with calibration (ECE)."""
+    from models.evaluate_sentiment import evaluate, render
+
+    Console(width=max(console.width, 150)).print(render(evaluate(data, artefacts, baseline)))
 
 
 def _parse_day(value: str) -> date:
@@ -177,10 +264,12 @@ def main() -> None:
     from pipeline.ingest import NoInputFiles
     from tremor.settings import ConfigFileMissing
     from warehouse.errors import WarehouseError
+    from models.sentiment_data import MissingData
+    from pipeline.backtest import EventsFileError
 
     try:
         app()
-    except (WarehouseError, NoInputFiles, UnsupportedFile, ConfigFileMissing) as exc:
+    except (WarehouseError, NoInputFiles, UnsupportedFile, ConfigFileMissing, MissingData, EventsFileError) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise SystemExit(1) from None
 

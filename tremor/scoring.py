@@ -10,12 +10,18 @@ from pathlib import Path
 from models.registry import load_sentiment
 from models.sentiment import predict_in_batches
 from pipeline.langid import detect_language
+from pipeline.sentences import Sentence, roll_up, spans
 from pipeline.taxonomy import load_taxonomy
 from pipeline.topics import tagger_for
 
 
-def score_rows(lines: Iterable[str], model_name: str, taxonomy: Path | None, batch_size: int) -> Iterator[dict]:
-    """One result per non-blank input line, in order; a row that cannot be read gets an `error`."""
+def score_rows(lines: Iterable[str], model_name: str, taxonomy: Path | None, batch_size: int,
+               with_sentences: bool = False) -> Iterator[dict]:
+    """One result per non-blank input line, in order; a row that cannot be read gets an `error`.
+
+    Texts are scored sentence by sentence and rolled up (pipeline/sentences.py); with
+    `with_sentences` each result also lists its sentences with their own scores.
+    """
     model = load_sentiment(model_name)
     tagger = tagger_for(load_taxonomy(taxonomy))
     rows = (line for line in lines if line.strip())
@@ -23,18 +29,34 @@ def score_rows(lines: Iterable[str], model_name: str, taxonomy: Path | None, bat
         parsed = [_parse(line) for line in chunk]
         texts = [p.get("text", "") for p in parsed]
         langs = [p.get("lang") or detect_language(t) for p, t in zip(parsed, texts, strict=True)]
-        predictions = predict_in_batches(model, texts, langs, batch_size)
-        for row, text, lang, label, value in zip(parsed, texts, langs, predictions.labels, predictions.scores,
-                                                 strict=True):
+        parts = [Sentence(str(i), n, a, b, text[a:b], lang)
+                 for i, (text, lang) in enumerate(zip(texts, langs, strict=True))
+                 for n, (a, b) in enumerate(spans(text, lang))]
+        predictions = predict_in_batches(model, [p.text for p in parts], [p.lang for p in parts], batch_size)
+        rolled = roll_up([str(i) for i in range(len(parsed))], parts, predictions.labels, predictions.scores,
+                         predictions.probs)
+        for i, (row, text, lang, sentiment) in enumerate(zip(parsed, texts, langs, rolled, strict=True)):
             match = tagger.tag(text, lang)
-            yield {
+            result = {
                 "id": row.get("id"),
                 "lang": lang,
-                "sentiment": {"label": label, "score": None if label is None else round(float(value), 4),
-                              "model": model.name},
+                "sentiment": {"label": sentiment.label,
+                              "score": None if sentiment.label is None else round(sentiment.score, 4),
+                              **({"probs": _probs(sentiment.probs)} if sentiment.probs else {}),
+                              "model": model.name, "version": model.version},
                 "topics": list(match.topics),
                 **({"error": row["error"]} if "error" in row else {}),
             }
+            if with_sentences:
+                result["sentences"] = [
+                    {"start": p.start, "end": p.end, "text": p.text, "label": predictions.labels[j],
+                     "score": None if predictions.labels[j] is None else round(float(predictions.scores[j]), 4)}
+                    for j, p in enumerate(parts) if p.article_id == str(i)]
+            yield result
+
+
+def _probs(probs: tuple[float, float, float]) -> dict[str, float]:
+    return dict(zip(("negative", "neutral", "positive"), (round(p, 4) for p in probs), strict=True))
 
 
 def _parse(line: str) -> dict:

@@ -1,52 +1,260 @@
 """One typed settings object. Sources, highest first: arguments > TREMOR_* environment > TOML file > defaults.
 
 The TOML file is ./tremor.toml unless TREMOR_CONFIG names another. Nested fields in the environment use
-a double underscore: TREMOR_ALERTS__THRESHOLD__MIN_SHARE=0.7.
+a double underscore: TREMOR_ALERTS__CLOSE_AFTER_DAYS=5; lists and tables as JSON: TREMOR_ALERTS__RULES='[...]'.
+Secrets (webhook URLs, the SMTP password) are never read from the file: the file names the environment
+variables that hold them.
 """
 
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from delivery.channels import Channel, EmailChannel, WebhookChannel
+from pipeline.alerts import BaselineRule, Scope, ThresholdRule, VolumeRule
 
 CONFIG_ENV = "TREMOR_CONFIG"
 DEFAULT_CONFIG = "tremor.toml"
+_config_file: ContextVar[str | None] = ContextVar("tremor_config_file", default=None)  # load_settings' file
+
+
+class FetchSettings(BaseModel):
+    enabled: bool = Field(True, description="Fetch the registry's feeds (and GDELT) at the start of `tremor run` (tests and offline machines: false)")
+    user_agent: str = Field("TremorBot/0.1 (press-sentiment research monitor)",
+                            description="User-Agent header (add a contact URL or e-mail for site operators); "
+                                        "the part before '/' is the robots.txt agent")
+    timeout_s: float = Field(20.0, gt=0, description="Connect and read timeout per request, in seconds")
+    total_timeout_s: float = Field(60.0, gt=0, description="Longest time one response may take to arrive")
+    retries: int = Field(3, ge=0, description="Extra attempts after a timeout, connection error, 5xx or 429")
+    backoff_s: float = Field(1.0, ge=0, description="First retry delay; doubles per attempt (Retry-After wins)")
+    max_backoff_s: float = Field(30.0, ge=0, description="Longest retry delay")
+    max_bytes: int = Field(10_000_000, ge=1024, description="Larger responses are abandoned while streaming")
+    max_redirects: int = Field(5, ge=0, description="Redirects followed per request")
+    min_host_interval_s: float = Field(1.0, ge=0, description="Least time between two requests to one host")
+    allow_private_hosts: bool = Field(False, description="Allow hosts on private/loopback/link-local addresses "
+                                                         "(tests, a trusted internal mirror); off: refused")
+    full_text: bool = Field(True, description="Fetch the pages of relevant items of outlets marked full_text")
+    max_pages_per_source: int = Field(100, ge=0, description="Article pages fetched per outlet and run")
+    near_dup_threshold: float = Field(0.7, gt=0, le=1, description="Shingle similarity from which two articles "
+                                                                   "are copies of one story")
+    near_dup_days: int = Field(3, ge=0, description="Days of stored articles new items are compared with")
+
+
+class GdeltSettings(BaseModel):
+    enabled: bool = Field(True, description="Query the GDELT DOC 2.0 API too (only when sources.fetch.enabled)")
+    base_url: str = Field("https://api.gdeltproject.org/api/v2/doc/doc", description="DOC API endpoint")
+    query: str = Field("(Japan OR Japanese OR Tokyo) (Korea OR Korean OR Seoul)",
+                       description="GDELT query; `sourcelang:` is added per language")
+    languages: list[str] = Field(default_factory=lambda: ["english", "japanese", "korean"],
+                                 description="GDELT source languages queried, one request series each")
+    lookback_hours: int = Field(48, ge=1, description="Window queried: from the run day's 00:00 UTC, at most this "
+                                                      "many hours, never past now")
+    min_slice_minutes: int = Field(15, ge=1, description="Shortest time slice when splitting a window at the cap")
+    min_interval_s: float = Field(5.0, ge=0, description="Least time between two GDELT requests (its stated limit)")
 
 
 class SourcesSettings(BaseModel):
     files: list[str] = Field(default_factory=list, description="JSONL/CSV files or glob patterns ingested on every run")
     registry: Path | None = Field(None, description="Outlet registry TOML (default: the bundled pipeline/sources.toml)")
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    gdelt: GdeltSettings = Field(default_factory=GdeltSettings)
 
 
 class ModelSettings(BaseModel):
-    sentiment: str = Field("sentiment.lexicon.v1", description="Registered name of the sentiment model")
+    sentiment: str = Field("sentiment.e5.v1", description="Registered name of the sentiment model (`tremor models` lists them)")
     taxonomy: Path | None = Field(None, description="Topic taxonomy TOML (default: the bundled pipeline/taxonomy.toml)")
-    batch_size: int = Field(64, ge=1, description="Texts per model call")
+    batch_size: int = Field(1024, ge=1, description="Sentences per model call (the model batches inside, by length)")
 
 
-class ThresholdSettings(BaseModel):
-    min_share: float = Field(0.6, ge=0, le=1, description="Share of negative articles that fires the rule")
-    min_articles: int = Field(8, ge=1, description="Scored articles a topic × country needs that day")
-    critical_share: float = Field(0.8, ge=0, le=1, description="Share from which the alert is critical")
+Names = str | list[str]
 
 
-class BaselineSettings(BaseModel):
-    z_min: float = Field(3.0, gt=0, description="z-score of the negative-article count that fires the rule")
-    critical_z: float = Field(6.0, gt=0, description="z-score from which the alert is critical")
-    min_negative: int = Field(5, ge=1, description="Negative articles a topic × country needs that day")
-    window_days: int = Field(28, ge=2, description="Trailing window of the baseline, in days")
-    min_history_days: int = Field(14, ge=2, description="Run days in the window before the rule may fire")
-    std_floor: float = Field(1.0, gt=0, description="Lower bound of the standard deviation (quiet series)")
+class RuleSettings(BaseModel):
+    """What every rule has: a name and the rows it watches (topic × source country × target country)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Rule name, stored on each hit and alert episode")
+    enabled: bool = Field(True, description="A disabled rule is kept in the file but not evaluated")
+    topic: Names = Field("*", description='Topic id(s): "*" = each topic on its own, "all" = all topics together')
+    source_country: Names = Field("*", description='Source country(ies): "*" = each on its own, "all" = together')
+    target_country: Names = Field("all", description='Country the coverage is about; targets are not scored yet, '
+                                                     'so only "all" matches today')
+
+    def scope(self) -> Scope:
+        return Scope(_names(self.topic), _names(self.source_country), _names(self.target_country))
+
+    @model_validator(mode="after")
+    def _buildable(self):
+        self.to_rule()  # the pipeline's checks, with their messages
+        return self
+
+
+def _names(value: Names) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+class ThresholdRuleSettings(RuleSettings):
+    kind: Literal["threshold"] = Field(description="A metric of the day against fixed thresholds")
+    metric: Literal["share_negative", "mean_sentiment", "n_articles", "n_negative"] = Field(
+        "share_negative", description="share_negative, mean_sentiment, n_articles (volume) or n_negative")
+    direction: Literal["above", "below"] = Field("above", description="Fire at or above (or at or below) warning")
+    warning: float = Field(description="Threshold of a warning")
+    critical: float | None = Field(None, description="Threshold of a critical alert (beyond warning)")
+    min_articles: int = Field(8, ge=1, description="Scored articles the topic × country needs that day")
+    min_outlets: int = Field(1, ge=1, description="Distinct outlets the topic × country needs that day")
+
+    def to_rule(self) -> ThresholdRule:
+        return ThresholdRule(self.name, self.metric, self.direction, self.warning, self.critical, self.min_articles,
+                             self.min_outlets, self.scope())
+
+
+class BaselineRuleSettings(RuleSettings):
+    kind: Literal["baseline"] = Field(description="Robust z-score (median / MAD) against a trailing window")
+    metric: Literal["share_negative", "mean_sentiment", "n_articles", "n_negative"] = Field(
+        "n_negative", description="The metric compared with its own past")
+    direction: Literal["above", "below"] = Field("above", description="Fire on a rise (above) or a fall (below)")
+    warning: float = Field(4.0, gt=0, description="|z| of a warning")
+    critical: float | None = Field(8.0, gt=0, description="|z| of a critical alert")
+    min_value: float | None = Field(6, description="The metric itself must also reach this (e.g. 6 negative articles)")
+    min_articles: int = Field(1, ge=1, description="Scored articles the topic × country needs that day")
+    min_outlets: int = Field(2, ge=1, description="Distinct outlets the topic × country needs that day")
+    window_days: int = Field(56, ge=1, description="Trailing window, in calendar days before the day")
+    min_history: int = Field(4, ge=2, description="Warm-up: comparable run days the window needs before it may fire")
+    seasonality: Literal["none", "weekday", "weekpart"] = Field(
+        "weekday", description="Compare with the same weekday (weekday), weekdays vs weekends (weekpart), or all days")
+    spread_floor: float = Field(1.0, gt=0, description="Least scaled MAD, in the metric's unit (quiet series)")
+
+    def to_rule(self) -> BaselineRule:
+        return BaselineRule(self.name, self.metric, self.direction, self.warning, self.critical, self.min_value,
+                            self.min_articles, self.min_outlets, self.window_days, self.min_history,
+                            self.seasonality, self.spread_floor, self.scope())
+
+
+class VolumeRuleSettings(RuleSettings):
+    kind: Literal["volume"] = Field(description="The topic's volume against its usual share of the day's coverage")
+    warning: float = Field(3.0, gt=1, description="Articles / expected articles of a warning")
+    critical: float | None = Field(6.0, gt=1, description="Articles / expected articles of a critical alert")
+    min_articles: int = Field(8, ge=1, description="Articles the topic × country needs that day")
+    min_outlets: int = Field(2, ge=1, description="Distinct outlets the topic × country needs that day")
+    window_days: int = Field(28, ge=1, description="Trailing window, in calendar days before the day")
+    min_history: int = Field(14, ge=2, description="Warm-up: run days with coverage the window needs")
+    seasonality: Literal["none", "weekday", "weekpart"] = Field("none", description="As for baseline rules")
+    min_expected: float = Field(1.0, gt=0, description="Least expected article count (a topic that is usually silent)")
+
+    def to_rule(self) -> VolumeRule:
+        return VolumeRule(self.name, self.warning, self.critical, self.min_articles, self.min_outlets,
+                          self.window_days, self.min_history, self.seasonality, self.min_expected, self.scope())
+
+
+AnyRuleSettings = Annotated[ThresholdRuleSettings | BaselineRuleSettings | VolumeRuleSettings,
+                            Field(discriminator="kind")]
+
+
+def default_rules() -> list:
+    return [
+        ThresholdRuleSettings(kind="threshold", name="share_negative", metric="share_negative", warning=0.6,
+                              critical=0.8, min_articles=8, min_outlets=2),
+        BaselineRuleSettings(kind="baseline", name="negative_surge"),
+        VolumeRuleSettings(kind="volume", name="volume_surge"),
+    ]
+
+
+class WebhookSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Channel name in the delivery log (webhook:NAME)")
+    format: Literal["json", "slack"] = Field("json", description="Generic JSON body, or a Slack incoming-webhook body")
+    url_env: str = Field(description="Environment variable holding the URL (it carries the token: never in this file)")
+    timeout_s: float = Field(10.0, gt=0, description="Seconds to wait for the receiver")
+
+
+class EmailSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(False, description="Send alert emails over SMTP")
+    host: str = Field("localhost", description="SMTP server")
+    port: int = Field(587, ge=1, le=65535, description="SMTP port (587 STARTTLS, 465 SSL, 25 plain)")
+    security: Literal["starttls", "ssl", "none"] = Field("starttls", description="starttls, ssl or none")
+    username: str | None = Field(None, description="SMTP user; no login when empty")
+    password_env: str = Field("TREMOR_SMTP_PASSWORD", description="Environment variable holding the SMTP password")
+    sender: str = Field("tremor@localhost", description="From address")
+    recipients: list[str] = Field(default_factory=list, description="To addresses")
+    timeout_s: float = Field(20.0, gt=0, description="Seconds to wait for the server")
+
+
+class RetrySettings(BaseModel):
+    attempts: int = Field(4, ge=1, description="Tries per notice and channel, the first included")
+    wait_s: float = Field(2.0, ge=0, description="First wait after a transient failure; doubles each time")
+    max_wait_s: float = Field(60.0, ge=0, description="Longest wait between tries")
+
+
+class DeliverySettings(BaseModel):
+    webhooks: list[WebhookSettings] = Field(default_factory=list, description="Webhooks notified of alerts")
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    retry: RetrySettings = Field(default_factory=RetrySettings)
+    prefect_events: bool = Field(True, description="Emit a Prefect event per notice (tremor.alert.opened/escalated)")
+    max_age_days: int = Field(7, ge=0, description="Notices about older days (backfills) are logged, not sent")
 
 
 class AlertSettings(BaseModel):
-    threshold: ThresholdSettings = Field(default_factory=ThresholdSettings)
-    baseline: BaselineSettings = Field(default_factory=BaselineSettings)
+    rules: list[AnyRuleSettings] = Field(default_factory=default_rules, description="The alert rules (all kinds)")
     close_after_days: int = Field(3, ge=1, description="Calm run days after which an alert episode closes")
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+
+    @model_validator(mode="after")
+    def _unique_names(self):
+        names = [r.name for r in self.rules]
+        if len(names) != len(set(names)):
+            raise ValueError(f"alert rule names must be unique: {names}")
+        return self
+
+    def to_rules(self) -> list[ThresholdRule | BaselineRule | VolumeRule]:
+        return [r.to_rule() for r in self.rules if r.enabled]
+
+    @property
+    def history_days(self) -> int:
+        """Days of indicators the rules look back on."""
+        return max([getattr(r, "window_days", 0) for r in self.rules] or [0])
+
+
+class IndicatorSettings(BaseModel):
+    window_days: int = Field(28, ge=2, description="Trailing window of the indicators' baseline_mean/std, "
+                                                   "z_negative")
+    min_history_days: int = Field(14, ge=2, description="Run days in the window before z_negative is computed")
+    std_floor: float = Field(1.0, gt=0, description="Least standard deviation behind z_negative")
+
+
+class ReportSettings(BaseModel):
+    topics: list[str] = Field(default_factory=list, description="Topics charted in `tremor report` (default: those "
+                                                                "with alerts, then the most covered)")
+    days: int = Field(90, ge=7, description="Days of history in each chart")
+    max_topics: int = Field(6, ge=1, description="Most topics charted when `topics` is empty")
+    stories: int = Field(3, ge=1, description="Most negative and most positive stories listed per country")
+
+
+def delivery_channels(cfg: DeliverySettings, environ: Mapping[str, str]) -> list[Channel]:
+    """The configured channels, their secrets read from the environment now (never from the file)."""
+    channels: list[Channel] = [WebhookChannel(w.name, _secret(environ, w.url_env), w.url_env, w.format, w.timeout_s)
+                               for w in cfg.webhooks]
+    if cfg.email.enabled:
+        e = cfg.email
+        channels.append(EmailChannel(e.host, e.port, e.sender, tuple(e.recipients), e.security, e.username,
+                                     _secret(environ, e.password_env), e.password_env, e.timeout_s))
+    return channels
+
+
+def _secret(environ: Mapping[str, str], name: str) -> SecretStr | None:
+    value = environ.get(name)
+    return SecretStr(value) if value else None
 
 
 class Settings(BaseSettings):
@@ -58,11 +266,13 @@ class Settings(BaseSettings):
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    indicators: IndicatorSettings = Field(default_factory=IndicatorSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = os.environ.get(CONFIG_ENV, DEFAULT_CONFIG)
+        toml_file = _config_file.get() or os.environ.get(CONFIG_ENV, DEFAULT_CONFIG)
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
 
 
@@ -72,11 +282,13 @@ class ConfigFileMissing(FileNotFoundError):
 
 def load_settings(config: Path | None = None, **overrides) -> Settings:
     """Settings from `config` (or TREMOR_CONFIG, or ./tremor.toml if present); overrides win."""
-    if config is not None:
-        if not config.exists():
-            raise ConfigFileMissing(f"settings file {config} does not exist")
-        os.environ[CONFIG_ENV] = str(config)
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    if config is not None and not config.exists():
+        raise ConfigFileMissing(f"settings file {config} does not exist")
+    token = _config_file.set(str(config) if config is not None else None)
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    finally:
+        _config_file.reset(token)
 
 
 def yesterday_utc() -> date:

@@ -8,6 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.notify import evidence_lines, explain
+from warehouse.alerts import alerts_since, evidence_articles
 from warehouse.db import connect
 from warehouse.store import fetch_named
 
@@ -30,19 +32,25 @@ def print_summary(console: Console, db_path: Path, model_name: str) -> None:
 
 
 def print_alerts(console: Console, db_path: Path, since: date) -> None:
+    """Episodes opened since a day, newest first: why each fired, and the articles and sentences behind it."""
     with connect(db_path, read_only=True) as con:
-        columns, rows = fetch_named(con, "alerts_since", [since])
-    if not rows:
+        episodes = alerts_since(con, since)
+        evidence = {}
+        for model in {a.model_name for a in episodes}:
+            evidence[model] = evidence_articles(con, model, (i for a in episodes if a.model_name == model
+                                                             for i in a.evidence))
+    if not episodes:
         console.print(f"no alerts since {since}" if since != date.min else "no alerts")
         return
-    console.print(f"[bold]{len(rows)} alert episode(s), newest first")
-    for row in rows:
-        alert = dict(zip(columns, row, strict=True))
-        until = f"closed {alert['closed_day']}" if alert["closed_day"] else "still open"
-        baseline = f", baseline {alert['baseline']:.2f}" if alert["baseline"] is not None else ""
+    console.print(f"[bold]{len(episodes)} alert episode(s), newest first")
+    for alert in episodes:
+        until = f"closed {alert.closed_day}" if alert.closed_day else "still open"
         console.print(
-            f"\n[bold red]{alert['severity'].upper()}[/] {alert['day']} · {alert['country']} · {alert['topic']} · "
-            f"{alert['rule']}: peak {alert['observed']:.2f} vs threshold {alert['threshold']:.2f}{baseline}; "
-            f"{alert['n_hit_days']} day(s) firing, last {alert['last_hit_day']}, {until} [dim]({alert['id']})[/]")
-        for article in (alert["evidence_articles"] or [])[:5]:
-            console.print(f"    {article['score']:+.2f}  [{article['lang']}] {article['source']}: {article['title']}")
+            f"\n[bold red]{alert.severity.upper()}[/] {alert.day} · {alert.country} · {alert.topic} · {alert.rule}: "
+            f"{alert.n_hit_days} day(s) firing, last {alert.last_hit_day}, {until} [dim]({alert.id})[/]",
+            highlight=False)
+        console.print(f"    why (peak {alert.peak_day}): {explain(alert)}", highlight=False)
+        articles = [evidence[alert.model_name][i] for i in alert.evidence if i in evidence[alert.model_name]]
+        for article in articles[:5]:
+            for line in evidence_lines(article, sentences=1):
+                console.print(f"    {line}", highlight=False, markup=False)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import duckdb
 
-from pipeline.records import Alert, Article, ArticleScore, DailyIndicator, Rejected, RuleHit, ScoredArticle
+from pipeline.records import (Article, ArticleScore, DailyIndicator, FetchLogEntry, IrrelevantItem, Rejected,
+                              RuleHit, ScoredArticle, SentenceScore, StoryCopy)
 from warehouse.db import sql, transaction
 
 Connection = duckdb.DuckDBPyConnection
@@ -20,14 +22,19 @@ def _now() -> datetime:
 
 def insert_articles(con: Connection, articles: Sequence[Article]) -> int:
     """Store articles not already known by canonical URL or content hash; return how many were new."""
+    with transaction(con):
+        inserted = _insert_new_articles(con, articles, _now())
+    return inserted
+
+
+def _insert_new_articles(con: Connection, articles: Sequence[Article], now: datetime) -> int:
+    """Inside the caller's transaction: stage the articles, insert the unknown ones, count them."""
     rows = [(a.id, a.url, a.canonical_url, a.source, a.source_country, a.lang, a.published_at, a.day,
              a.title, a.text, a.content_hash) for a in articles]
-    with transaction(con):
-        con.execute(sql("articles_stage"))
-        if rows:
-            con.executemany(sql("articles_stage_insert"), rows)
-        inserted = con.execute(sql("articles_insert_new"), [_now()]).fetchone()[0]
-    return int(inserted)
+    con.execute(sql("articles_stage"))
+    if rows:
+        con.executemany(sql("articles_stage_insert"), rows)
+    return int(con.execute(sql("articles_insert_new"), [now]).fetchone()[0])
 
 
 def insert_quarantine(con: Connection, rejected: Sequence[Rejected]) -> int:
@@ -45,16 +52,22 @@ def articles_of_day(con: Connection, day: date) -> list[Article]:
     return [Article(*row) for row in con.execute(sql("articles_of_day"), [day]).fetchall()]
 
 
-def replace_scores(con: Connection, day: date, model_name: str, scores: Sequence[ArticleScore]) -> None:
-    """The day's scores by this model, replaced in one transaction."""
+def replace_scores(con: Connection, day: date, model_name: str, scores: Sequence[ArticleScore],
+                   sentences: Sequence[SentenceScore] = ()) -> None:
+    """The day's article and sentence scores by this model, replaced in one transaction."""
     now = _now()
     rows = [(s.article_id, s.day, s.sentiment_label, s.sentiment_score, list(s.topics),
              json.dumps({k: list(v) for k, v in s.topic_terms.items()}, ensure_ascii=False),
              s.model_name, s.model_version, s.taxonomy_version, now) for s in scores]
+    sentence_rows = [(s.article_id, s.model_name, s.index, s.day, s.start, s.end, s.text, s.label, s.score,
+                      *(s.probs or (None, None, None)), s.model_version) for s in sentences]
     with transaction(con):
         con.execute(sql("scores_delete_day"), [day, model_name])
+        con.execute(sql("sentences_delete_day"), [day, model_name])
         if rows:
             con.executemany(sql("scores_insert"), rows)
+        if sentence_rows:
+            con.executemany(sql("sentences_insert"), sentence_rows)
 
 
 def scored_of_day(con: Connection, day: date, model_name: str) -> list[ScoredArticle]:
@@ -86,34 +99,10 @@ def replace_day_results(con: Connection, day: date, model_name: str, indicators:
         con.execute(sql("hits_delete_day"), [day, model_name])
         if hits:
             con.executemany(sql("hits_insert"), [
-                (h.day, h.rule, h.topic, h.country, h.model_name, h.severity, h.observed, h.threshold,
-                 h.baseline, h.n_articles, list(h.evidence)) for h in hits])
+                (h.day, h.rule, h.topic, h.country, h.target_country, h.model_name, h.kind, h.metric, h.direction,
+                 h.severity, h.observed, h.threshold, h.critical, h.baseline, h.spread, h.value, h.n_articles,
+                 h.n_negative, h.n_outlets, h.n_total, h.history_days, list(h.evidence)) for h in hits])
         con.execute(sql("processed_upsert"), [day, model_name, n_articles, now])
-
-
-def all_rule_hits(con: Connection, model_name: str) -> list[RuleHit]:
-    rows = con.execute(sql("hits_all"), [model_name]).fetchall()
-    return [RuleHit(*row[:10], evidence=tuple(row[10])) for row in rows]
-
-
-def replace_alerts(con: Connection, model_name: str, alerts: Sequence[Alert]) -> None:
-    """The model's alert episodes, recomputed from all rule hits, replaced in one transaction."""
-    now = _now()
-    with transaction(con):
-        con.execute(sql("alerts_delete_model"), [model_name])
-        if alerts:
-            con.executemany(sql("alerts_insert"), [
-                (a.id, a.day, a.rule, a.topic, a.country, a.model_name, a.severity, a.observed, a.threshold,
-                 a.baseline, a.status, a.last_hit_day, a.closed_day, a.n_hit_days, list(a.evidence), now)
-                for a in alerts])
-
-
-def notified_ids(con: Connection, channel: str, event: str) -> set[str]:
-    return {row[0] for row in con.execute(sql("notified_ids"), [channel, event]).fetchall()}
-
-
-def record_notification(con: Connection, alert_id: str, channel: str, event: str) -> None:
-    con.execute(sql("notification_record"), [alert_id, channel, event, _now()])
 
 
 def fetch(con: Connection, statement: str, params: Sequence | None = None) -> tuple[list[str], list[tuple]]:
@@ -133,3 +122,54 @@ def row_counts(con: Connection) -> dict[str, int]:
     tables = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY 1").fetchall()]
     return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+@dataclass(frozen=True)
+class HarvestCounts:
+    """What one fetch run added to the warehouse."""
+
+    new_articles: int
+    new_quarantined: int
+    new_copies: int
+    new_irrelevant: int
+    log_rows: int
+
+
+def store_harvest(con: Connection, articles: Sequence[Article], rejected: Sequence[Rejected],
+                  copies: Sequence[StoryCopy], irrelevant: Sequence[IrrelevantItem],
+                  log: Sequence[FetchLogEntry]) -> HarvestCounts:
+    """A fetch run's results in one transaction: new articles (known ones untouched), quarantined
+    items, story copies, irrelevant-item counts and the fetch log with the validators it remembers.
+    Nothing is written if any part fails, so the next conditional GET cannot skip unstored items."""
+    now = _now()
+    before = [con.execute(sql(name)).fetchone()[0] for name in ("quarantine_count", "story_copies_count",
+                                                                  "irrelevant_count")]
+    with transaction(con):
+        new_articles = _insert_new_articles(con, articles, now)
+        if rejected:
+            con.executemany(sql("quarantine_insert"),
+                            [(r.id, r.source_file, r.line_no, r.reason, r.raw, now) for r in rejected])
+        if copies:
+            con.executemany(sql("story_copies_insert"), [
+                (c.story_id, c.copy_id, c.copy_url, c.copy_source, c.copy_country, c.copy_published_at,
+                 c.similarity, now) for c in copies])
+        if irrelevant:
+            con.executemany(sql("irrelevant_insert"), [(i.article_id, i.source, i.day, now) for i in irrelevant])
+        if log:
+            con.executemany(sql("fetch_log_insert"), [
+                (e.fetched_at, e.fetched_at.date(), e.source, e.kind, e.url, e.final_url, e.status, e.outcome,
+                 e.reason, e.items, e.bytes, e.etag, e.last_modified, e.elapsed_ms) for e in log])
+    after = [con.execute(sql(name)).fetchone()[0] for name in ("quarantine_count", "story_copies_count",
+                                                                 "irrelevant_count")]
+    return HarvestCounts(int(new_articles), after[0] - before[0], after[1] - before[1], after[2] - before[2],
+                         len(log))
+
+
+def feed_validators(con: Connection) -> dict[str, tuple[str | None, str | None]]:
+    """URL -> (ETag, Last-Modified) of each feed's latest successful fetch."""
+    return {url: (etag, modified) for url, etag, modified in con.execute(sql("fetch_validators")).fetchall()}
+
+
+def articles_between(con: Connection, start: date, end: date) -> list[Article]:
+    """Stored articles of days start <= day < end."""
+    return [Article(*row) for row in con.execute(sql("articles_between"), [start, end]).fetchall()]

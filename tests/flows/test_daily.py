@@ -11,7 +11,7 @@ from warehouse.db import connect
 from warehouse.store import fetch, row_counts
 
 pytestmark = pytest.mark.slow
-MODEL = "sentiment.lexicon.v1"
+MODEL = "sentiment.e5.v1"  # the default
 FLARE_UPS = {("KR", "forced_labour"): (date(2025, 7, 24), date(2025, 8, 1)),
              ("JP", "dokdo_takeshima"): (date(2025, 6, 25), date(2025, 6, 29))}
 
@@ -49,6 +49,22 @@ def test_every_score_row_names_its_model_and_indicators_cover_the_grain(demo_db)
     assert {("KR", "ko"), ("JP", "ja"), ("US", "en"), ("all", "all")} <= set(grains)
 
 
+def test_article_scores_roll_up_their_stored_sentences(demo_db):
+    with connect(demo_db) as con:
+        _, rows = fetch(con, """
+            SELECT a.article_id, a.sentiment_score, avg(s.p_positive - s.p_negative), count(*),
+                   bool_and(s.model_name = a.model_name), min(s.sentence_no)
+            FROM article_scores a JOIN sentence_scores s USING (article_id, model_name)
+            WHERE a.sentiment_label IS NOT NULL GROUP BY ALL""")
+        _, [(unscored,)] = fetch(con, """
+            SELECT count(*) FROM article_scores a WHERE sentiment_label IS NOT NULL AND NOT EXISTS
+            (SELECT 1 FROM sentence_scores s WHERE s.article_id = a.article_id AND s.model_name = a.model_name)""")
+    assert len(rows) > 1500 and unscored == 0
+    assert all(same_model and first == 0 for *_, same_model, first in rows)
+    assert max(abs(score - mean) for _, score, mean, *_ in rows) < 1e-3
+    assert sum(n > 1 for *_, n, _, _ in rows) > len(rows) / 2, "most articles have several sentences"
+
+
 def test_rerunning_ingest_and_days_changes_no_row_count(demo_db):
     from flows.daily import backfill_flow, daily_flow, ingest_flow
 
@@ -77,3 +93,35 @@ def test_malformed_input_is_quarantined_and_stored_rows_are_untouched(demo_db, t
     assert after["quarantine"] == before["quarantine"] + 6
     assert after["articles"] == before["articles"] + 2
     assert any("not valid UTF-8" in r for (r,) in reasons) and any("too long" in r for (r,) in reasons)
+
+
+def test_each_opening_is_logged_once_explained_and_not_pushed_for_stale_days(demo_db):
+    with connect(demo_db) as con:
+        _, [(notices,)] = fetch(con, "SELECT count(*) FROM alert_transitions WHERE event IN ('opened', 'escalated')")
+        _, deliveries = fetch(con, "SELECT channel, status, count(*) FROM deliveries GROUP BY ALL ORDER BY 1")
+        _, unexplained = fetch(con, "SELECT id FROM alerts WHERE peak_day IS NULL OR n_articles = 0 OR evidence = []")
+    assert notices >= 2 and unexplained == []
+    assert deliveries == [("log", "sent", notices), ("prefect", "skipped", notices)], "2025 is past max_age_days"
+
+
+def test_backtest_on_the_demo_catches_both_planted_flare_ups(demo_db):
+    from pipeline.backtest import ANY_RULE
+    from tremor.backtest import run_backtest
+    from tremor.settings import Settings
+
+    alerts = Settings().alerts
+    report = run_backtest(demo_db, Path(__file__).parents[2] / "examples" / "demo_flare_ups.csv",
+                          date(2025, 6, 1), date(2025, 8, 9), MODEL, alerts.to_rules(), alerts.close_after_days,
+                          match_topic=True)
+    overall = next(s for s in report.scores if s.rule == ANY_RULE)
+    assert (overall.n_events, overall.n_caught, overall.unmatched) == (2, 2, ())
+    assert all(0 <= lag <= 3 for lag in overall.lags)
+
+
+def test_the_report_renders_on_the_demo(demo_db, tmp_path):
+    from tremor.report import write_report
+    from tremor.settings import ReportSettings
+
+    html = write_report(demo_db, date(2025, 7, 27), tmp_path / "brief.html", MODEL, ReportSettings()).read_text()
+    assert 'id="chart-forced_labour"' in html and 'id="chart-dokdo_takeshima"' in html
+    assert '<section class="alert"' in html and "Most negative" in html

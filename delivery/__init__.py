@@ -1,0 +1,1 @@
+"""Delivery of alert notices to people: webhooks (generic JSON or Slack) and email, with retries."""

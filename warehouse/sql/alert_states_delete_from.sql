@@ -1,0 +1,1 @@
+DELETE FROM alert_states WHERE model_name = ? AND as_of >= ?

@@ -1,0 +1,5 @@
+INSERT INTO alert_states (as_of, id, day, rule, kind, metric, direction, topic, country, target_country, model_name,
+                          severity, status, last_hit_day, closed_day, n_hit_days, calm_days, peak_day, observed,
+                          threshold, critical, baseline, spread, value, n_articles, n_negative, n_outlets, n_total,
+                          evidence)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

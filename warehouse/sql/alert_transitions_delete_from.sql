@@ -1,0 +1,1 @@
+DELETE FROM alert_transitions WHERE model_name = ? AND day >= ?

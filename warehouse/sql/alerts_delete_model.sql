@@ -1,1 +1,0 @@
-DELETE FROM alerts WHERE model_name = ?

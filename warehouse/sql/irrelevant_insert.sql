@@ -1,0 +1,1 @@
+INSERT INTO irrelevant_items VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING

@@ -1,1 +1,0 @@
-INSERT INTO notifications VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING

@@ -1,1 +1,0 @@
-SELECT alert_id FROM notifications WHERE channel = ? AND event = ?

@@ -1,0 +1,1 @@
+DELETE FROM sentence_scores WHERE day = ? AND model_name = ?
