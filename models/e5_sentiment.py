@@ -11,7 +11,6 @@ to change 15 % of labels against fp32 and to cost 2-3 points on every developmen
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,5 +59,4 @@ class E5Sentiment:
 
 @register(NAME)
 def _load() -> E5Sentiment:
-    torch.set_num_threads(int(os.environ.get("TREMOR_TORCH_THREADS", 0)) or torch.get_num_threads())
     return E5Sentiment()
