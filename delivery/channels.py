@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import SecretStr
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -12,7 +12,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from delivery import smtp, webhook
 from delivery.errors import DeliveryError, TerminalDeliveryError, TransientDeliveryError
 from pipeline.notify import email_message, json_payload, slack_payload
-from pipeline.records import DeliveryAttempt, Notice
+from pipeline.records import DeliveryAttempt, Notice, utc_now
 
 FORMATS = ("json", "slack")
 
@@ -73,12 +73,8 @@ class EmailChannel:
 Channel = WebhookChannel | EmailChannel
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def deliver(channel: Channel, notice: Notice, policy: RetryPolicy,
-            clock: Callable[[], datetime] = _now) -> list[DeliveryAttempt]:
+            clock: Callable[[], datetime] = utc_now) -> list[DeliveryAttempt]:
     """Send with retries on transient failures; every attempt, sent or failed, comes back for the log.
 
     A notice that still fails after the last attempt is not raised: its failed attempts are the outcome.

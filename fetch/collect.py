@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fetch.client import Fetched, HttpClient, Validators
 from fetch.errors import FetchError
 from pipeline.clean import with_full_text
 from pipeline.feeds import FeedRejected, parse_feed
 from pipeline.pages import decode_html, extract_page, is_html
-from pipeline.records import Article, FeedItem, FetchLogEntry
+from pipeline.records import Article, FeedItem, FetchLogEntry, utc_now
 from pipeline.sources import Source
 
 
@@ -28,8 +28,6 @@ class Pages:
     articles: tuple[Article, ...]  # every input article, with its page's text where one was extracted
     log: tuple[FetchLogEntry, ...]
 
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 def collect_feeds(client: HttpClient, source: Source, validators: Mapping[str, Validators]) -> Harvest:
     """Every feed of the outlet, conditionally on what the warehouse remembers of each URL."""
@@ -43,7 +41,7 @@ def collect_feeds(client: HttpClient, source: Source, validators: Mapping[str, V
 
 def collect_feed(client: HttpClient, source: str, url: str, validators: Validators | None
                  ) -> tuple[list[FeedItem], FetchLogEntry]:
-    started = now_utc()
+    started = utc_now()
     try:
         fetched = client.get(url, validators)
     except FetchError as exc:
@@ -68,7 +66,7 @@ def collect_pages(client: HttpClient, source: str, articles: Sequence[Article], 
             out += articles[n:]
             log.append(FetchLogEntry(source, "page", article.url, "skipped",
                                      f"page limit of {limit} per source reached: {len(articles) - n} page(s) not "
-                                     "fetched, feed summaries kept", now_utc()))
+                                     "fetched, feed summaries kept", utc_now()))
             break
         updated, record = collect_page(client, source, article)
         out.append(updated)
@@ -76,7 +74,7 @@ def collect_pages(client: HttpClient, source: str, articles: Sequence[Article], 
     return Pages(tuple(out), tuple(log))
 
 def collect_page(client: HttpClient, source: str, article: Article) -> tuple[Article, FetchLogEntry]:
-    started = now_utc()
+    started = utc_now()
     try:
         fetched = client.get(article.url, respect_robots=True)
     except FetchError as exc:
@@ -99,7 +97,7 @@ def entry(source: str, kind: str, fetched: Fetched, started: datetime, outcome: 
                          final_url=fetched.final_url, elapsed_ms=fetched.elapsed_ms)
 
 def failure(source: str, kind: str, url: str, error: FetchError, started: datetime) -> FetchLogEntry:
-    elapsed = int((now_utc() - started).total_seconds() * 1000)
+    elapsed = int((utc_now() - started).total_seconds() * 1000)
     return FetchLogEntry(source, kind, url, error.outcome, str(error), started, status=error.status,
                          elapsed_ms=elapsed)
 

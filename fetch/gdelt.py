@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fetch.client import HttpClient
-from fetch.collect import Harvest, entry, failure, now_utc
+from fetch.collect import Harvest, entry, failure
 from fetch.errors import FetchError
 from pipeline.gdelt import MAX_RECORDS, GdeltArticle, GdeltError, Window, parse_articles, request_url, sliced, to_items
-from pipeline.records import FetchLogEntry
+from pipeline.records import FetchLogEntry, utc_now
 from pipeline.sources import Source
 
 SOURCE = "GDELT"  # the fetch_log source of API requests
@@ -42,7 +42,7 @@ def _collect_language(client: HttpClient, query: GdeltQuery, language: str, wind
 
     def fetch_window(part: Window) -> Sequence[GdeltArticle]:
         url = request_url(query.base_url, query.query, language, part, query.max_records)
-        started = now_utc()
+        started = utc_now()
         try:
             fetched = client.get(url)
             articles = parse_articles(fetched.body)
@@ -61,6 +61,6 @@ def _collect_language(client: HttpClient, query: GdeltQuery, language: str, wind
         log.append(FetchLogEntry(SOURCE, "gdelt", request_url(query.base_url, query.query, language, part,
                                                               query.max_records), "fetched",
                                  f"cap of {query.max_records} reached in a window of {part.span}: articles beyond "
-                                 "the cap were missed (lower gdelt.min_slice_minutes or narrow the query)", now_utc()))
+                                 "the cap were missed (lower gdelt.min_slice_minutes or narrow the query)", utc_now()))
     return result.articles, log
 

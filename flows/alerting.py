@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import task
@@ -20,16 +20,12 @@ from prefect.logging import get_run_logger
 from delivery.channels import RetryPolicy, deliver
 from flows.tasks import io_task
 from pipeline import alerts, notify
-from pipeline.records import DailyIndicator, DeliveryAttempt, Notice, RuleHit
+from pipeline.records import DailyIndicator, DeliveryAttempt, Notice, RuleHit, utc_now
 from tremor.settings import AlertSettings, DeliverySettings, delivery_channels
 from warehouse import alerts as alert_store
 from warehouse.db import connect
 
 Done = set[tuple[str, str, date, str]]  # (alert id, event, day, channel) already sent or skipped
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @task
@@ -130,7 +126,7 @@ def _stale(notice: Notice, today: date, max_age_days: int) -> bool:
 
 def _attempt(notice: Notice, channel: str, status: str, error: str | None) -> DeliveryAttempt:
     t = notice.transition
-    return DeliveryAttempt(t.alert_id, t.event, t.day, channel, 1, status, error, _now())
+    return DeliveryAttempt(t.alert_id, t.event, t.day, channel, 1, status, error, utc_now())
 
 
 def update_alerts(db_path: Path, day: date, model_name: str, cfg: AlertSettings) -> int:
@@ -139,7 +135,7 @@ def update_alerts(db_path: Path, day: date, model_name: str, cfg: AlertSettings)
     result = replay_episodes(load_replay_input(db_path, day, model_name), cfg.close_after_days)
     store_episodes(db_path, day, model_name, result)
     notices, done = load_notices(db_path, model_name, result)
-    today = _now().date()
+    today = utc_now().date()
     attempts = log_notices(notices, done)
     if cfg.delivery.prefect_events:
         attempts += emit_prefect_events(notices, done, today, cfg.delivery.max_age_days)

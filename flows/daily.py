@@ -86,9 +86,10 @@ def daily_flow(day: date | None = None, db_path: str | None = None, config: str 
     """The scheduled job: ingest the configured files (and, when enabled, fetch the feeds and GDELT), then
     process `day` (default: yesterday, UTC)."""
     settings = _settings_after_ingest(config, db_path)
+    day = day or yesterday_utc()
     if settings.sources.fetch.enabled:  # network ingestion of the registry's feeds and GDELT (issue 5)
-        fetch_flow(settings, day or yesterday_utc())
-    result = process_day(day or yesterday_utc(), settings)
+        fetch_flow(settings, day)
+    result = process_day(day, settings)
     tasks.publish_snapshot(settings.db_path)
     return result
 

@@ -13,12 +13,12 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.futures import PrefectFuture
 
 from fetch.client import ClientConfig, HttpClient, Validators
-from fetch.collect import Harvest, Pages, collect_feeds, collect_pages, describe, now_utc
+from fetch.collect import Harvest, Pages, collect_feeds, collect_pages, describe
 from fetch.gdelt import GdeltQuery, collect_gdelt
 from flows.tasks import io_task
 from pipeline import clean, dedup, neardup, relevance
 from pipeline.gdelt import Window
-from pipeline.records import Article, FeedItem, FetchLogEntry, IrrelevantItem
+from pipeline.records import Article, FeedItem, FetchLogEntry, IrrelevantItem, utc_now
 from pipeline.sources import Source, load_sources
 from pipeline.taxonomy import load_taxonomy
 from pipeline.topics import tagger_for
@@ -137,7 +137,7 @@ def _settled(futures: Sequence[PrefectFuture], labels: Sequence[tuple[str, str]]
         if state.is_completed():
             results.append(future.result())
         else:
-            entry = FetchLogEntry(source, kind, url, "failed", f"task crashed: {state.message}", now_utc())
+            entry = FetchLogEntry(source, kind, url, "failed", f"task crashed: {state.message}", utc_now())
             results.append(fallback(entry))
     return results
 
@@ -146,7 +146,7 @@ def _settled(futures: Sequence[PrefectFuture], labels: Sequence[tuple[str, str]]
 def fetch_flow(settings: Settings, day: date | None = None) -> FetchReport:
     """Fetch the registry's feeds (and GDELT for `day`, default today UTC) into the warehouse."""
     cfg, gdelt, db = settings.sources.fetch, settings.sources.gdelt, settings.db_path
-    now = now_utc()
+    now = utc_now()
     config = client_config(cfg, gdelt)
     registry = load_registry(settings.sources.registry)
     outlets = [source for source in registry.values() if source.feeds]

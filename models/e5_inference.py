@@ -29,13 +29,18 @@ def batches(ids: Sequence[Sequence[int]], batch_size: int, pad_id: int,
     order = np.argsort([len(x) for x in ids], kind="stable") if by_length else np.arange(len(ids))
     for start in range(0, len(order), batch_size):
         pos = order[start:start + batch_size]
-        width = max(len(ids[i]) for i in pos)
-        input_ids = torch.full((len(pos), width), pad_id, dtype=torch.long)
-        mask = torch.zeros((len(pos), width), dtype=torch.long)
-        for row, i in enumerate(pos):
-            input_ids[row, :len(ids[i])] = torch.tensor(ids[i], dtype=torch.long)
-            mask[row, :len(ids[i])] = 1
-        yield pos, input_ids, mask
+        yield (pos, *pad(ids, pos, pad_id))
+
+
+def pad(ids: Sequence[Sequence[int]], positions: Sequence[int], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(input_ids, attention_mask) of the texts at `positions`, padded to the longest of them."""
+    width = max(len(ids[i]) for i in positions)
+    input_ids = torch.full((len(positions), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(positions), width), dtype=torch.long)
+    for row, i in enumerate(positions):
+        input_ids[row, :len(ids[i])] = torch.tensor(ids[i], dtype=torch.long)
+        mask[row, :len(ids[i])] = 1
+    return input_ids, mask
 
 
 @torch.inference_mode()

@@ -99,8 +99,6 @@ def evaluate(data: Path | str, artefacts: Path | None = None, baseline: str = "s
         mine, theirs = model.predict(texts, langs), base.predict(texts, langs)
         mine_labels, their_labels = labels_for(dataset, mine), labels_for(dataset, theirs)
         metric, target = TARGETS.get(dataset, ("macro_f1", None))
-        if dataset in BINARY:
-            metric = "accuracy"
         score = accuracy if metric == "accuracy" else macro_f1
         out.append(Row(dataset=dataset, lang=items[0].lang, n=len(items), metric=metric,
                        model=score(mine_labels, gold), baseline=score(their_labels, gold), target=target,

@@ -83,7 +83,7 @@ def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainCon
     model.train()
     started, seen, smoothed = time.monotonic(), 0, None
     for step, batch in enumerate(plan[:total], start=1):
-        input_ids, mask = _pad(ids, batch, tokenizer.pad_token_id)
+        input_ids, mask = e5_inference.pad(ids, batch, tokenizer.pad_token_id)
         loss = torch.nn.functional.cross_entropy(model(input_ids, mask), labels[batch])
         loss.backward()
         torch.nn.utils.clip_grad_norm_(lora + list(model.head.parameters()), 1.0)
@@ -148,16 +148,6 @@ def _epoch_batches(ids: list[list[int]], config: TrainConfig, rng: random.Random
             plan += [chunk[i:i + config.batch_size] for i in range(0, len(chunk), config.batch_size)]
     rng.shuffle(plan)
     return plan
-
-
-def _pad(ids: list[list[int]], batch: list[int], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(ids[i]) for i in batch)
-    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(batch), width), dtype=torch.long)
-    for row, i in enumerate(batch):
-        input_ids[row, :len(ids[i])] = torch.tensor(ids[i])
-        mask[row, :len(ids[i])] = 1
-    return input_ids, mask
 
 
 def _by_dataset(rows: Sequence[Example]) -> Counter:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 ALL = "all"  # the roll-up value of topic, source_country and lang in daily indicators
+
+
+def utc_now() -> datetime:
+    """Now as naive UTC: the convention of every timestamp in the records and the warehouse."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ majority sentence label (ties -> neutral).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,11 +22,9 @@ from functools import lru_cache
 import numpy as np
 
 from pipeline.records import Article
-from pipeline.tokenize import kiwi
+from pipeline.tokenize import chunks, kiwi
 
 MAX_SENTENCES = 40
-_SPACY_MAX_CHARS = 12_000  # Sudachi refuses inputs over ~49 kB: segment long texts in chunks
-_CHUNK_CUT = re.compile(r"(?<=[。！？!?\n])")
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,7 @@ def spans(text: str, lang: str) -> list[tuple[int, int]]:
     elif lang in ("en", "ja"):
         raw = []
         offset = 0
-        for chunk in _chunks(text):
+        for chunk in chunks(text):
             doc = _sentencizer(lang)(chunk)
             raw += [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
             offset += len(chunk)
@@ -104,24 +101,6 @@ def roll_up(article_ids: Sequence[str], sentences: Sequence[Sentence], labels: S
             label = top[0] if len(top) == 1 else "neutral"
             out.append(ArticleSentiment(label, float(np.mean([scores[i] for i in idx])), None))
     return out
-
-
-def _chunks(text: str) -> list[str]:
-    if len(text) <= _SPACY_MAX_CHARS:
-        return [text]
-    pieces, current = [], ""
-    for part in _CHUNK_CUT.split(text):
-        while len(part) > _SPACY_MAX_CHARS:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(part[:_SPACY_MAX_CHARS])
-            part = part[_SPACY_MAX_CHARS:]
-        if len(current) + len(part) > _SPACY_MAX_CHARS and current:
-            pieces.append(current)
-            current = ""
-        current += part
-    return pieces + [current] if current else pieces
 
 
 @lru_cache(maxsize=2)

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 SUPPORTED = ("en", "ja", "ko")
 _SUDACHI_MAX_CHARS = 12_000  # Sudachi refuses inputs over ~49 kB; cut long texts at line ends
-_CUT = re.compile(r"(?<=[。\n！？])")
+_CUT = re.compile(r"(?<=[。！？!?\n])")
 
 
 class UnsupportedLanguage(ValueError):
@@ -20,21 +20,28 @@ def tokens(text: str, lang: str) -> list[str]:
         return [t.lower_ for t in _spacy_en()(text) if not t.is_space]
     if lang == "ja":
         sudachi = _sudachi()
-        return [m.surface().lower() for chunk in _chunks(text) for m in sudachi.tokenize(chunk) if m.surface().strip()]
+        return [m.surface().lower() for chunk in chunks(text) for m in sudachi.tokenize(chunk) if m.surface().strip()]
     if lang == "ko":
         return [t.form.lower() for t in kiwi().tokenize(text)]
     raise UnsupportedLanguage(f"no tokenizer for language {lang!r}; supported: {', '.join(SUPPORTED)}")
 
 
-def _chunks(text: str) -> list[str]:
+def chunks(text: str) -> list[str]:
+    """`text` cut at sentence or line ends into pieces Sudachi accepts; the pieces join back to `text`."""
     if len(text) <= _SUDACHI_MAX_CHARS:
         return [text]
     pieces, current = [], ""
     for part in _CUT.split(text):
+        while len(part) > _SUDACHI_MAX_CHARS:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(part[:_SUDACHI_MAX_CHARS])
+            part = part[_SUDACHI_MAX_CHARS:]
         if len(current) + len(part) > _SUDACHI_MAX_CHARS and current:
             pieces.append(current)
             current = ""
-        current += part[:_SUDACHI_MAX_CHARS]
+        current += part
     return pieces + [current] if current else pieces
 
 

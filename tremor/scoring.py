@@ -35,6 +35,9 @@ def score_rows(lines: Iterable[str], model_name: str, taxonomy: Path | None, bat
         predictions = predict_in_batches(model, [p.text for p in parts], [p.lang for p in parts], batch_size)
         rolled = roll_up([str(i) for i in range(len(parsed))], parts, predictions.labels, predictions.scores,
                          predictions.probs)
+        of_row: dict[str, list[int]] = {}
+        for j, part in enumerate(parts):
+            of_row.setdefault(part.article_id, []).append(j)
         for i, (row, text, lang, sentiment) in enumerate(zip(parsed, texts, langs, rolled, strict=True)):
             match = tagger.tag(text, lang)
             result = {
@@ -49,9 +52,10 @@ def score_rows(lines: Iterable[str], model_name: str, taxonomy: Path | None, bat
             }
             if with_sentences:
                 result["sentences"] = [
-                    {"start": p.start, "end": p.end, "text": p.text, "label": predictions.labels[j],
+                    {"start": parts[j].start, "end": parts[j].end, "text": parts[j].text,
+                     "label": predictions.labels[j],
                      "score": None if predictions.labels[j] is None else round(float(predictions.scores[j]), 4)}
-                    for j, p in enumerate(parts) if p.article_id == str(i)]
+                    for j in of_row.get(str(i), [])]
             yield result
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import duckdb
 
 from pipeline.records import (Alert, DailyIndicator, DeliveryAttempt, EvidenceArticle, EvidenceSentence, RuleHit,
-                              Transition)
+                              Transition, utc_now)
 from warehouse.db import sql, transaction
 
 Connection = duckdb.DuckDBPyConnection
@@ -23,10 +23,6 @@ class ReplayInput:
     state: list[Alert]
     days: list[date]
     hits: list[RuleHit]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def alert_from_row(row: Sequence) -> Alert:
@@ -65,7 +61,7 @@ def replace_episodes_from(con: Connection, model_name: str, day: date, episodes:
                           states: Sequence[tuple[date, Alert]], transitions: Sequence[Transition]) -> None:
     """A replay from `day` written in one transaction: its episodes, daily states and transitions replace
     those of `day` and later (episodes opened earlier and closed before `day` are untouched)."""
-    now = _now()
+    now = utc_now()
     with transaction(con):
         con.execute(sql("alerts_delete_from"), [model_name, day])
         con.execute(sql("alert_states_delete_from"), [model_name, day])

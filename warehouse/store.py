@@ -5,25 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import duckdb
 
 from pipeline.records import (Article, ArticleScore, DailyIndicator, FetchLogEntry, IrrelevantItem, Rejected,
-                              RuleHit, ScoredArticle, SentenceScore, StoryCopy)
+                              RuleHit, ScoredArticle, SentenceScore, StoryCopy, utc_now)
 from warehouse.db import sql, transaction
 
 Connection = duckdb.DuckDBPyConnection
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def insert_articles(con: Connection, articles: Sequence[Article]) -> int:
     """Store articles not already known by canonical URL or content hash; return how many were new."""
     with transaction(con):
-        inserted = _insert_new_articles(con, articles, _now())
+        inserted = _insert_new_articles(con, articles, utc_now())
     return inserted
 
 
@@ -40,7 +36,7 @@ def _insert_new_articles(con: Connection, articles: Sequence[Article], now: date
 def insert_quarantine(con: Connection, rejected: Sequence[Rejected]) -> int:
     """Store rejected rows with their reason (a row already quarantined is kept once)."""
     before = con.execute(sql("quarantine_count")).fetchone()[0]
-    now = _now()
+    now = utc_now()
     with transaction(con):
         if rejected:
             con.executemany(sql("quarantine_insert"),
@@ -55,7 +51,7 @@ def articles_of_day(con: Connection, day: date) -> list[Article]:
 def replace_scores(con: Connection, day: date, model_name: str, scores: Sequence[ArticleScore],
                    sentences: Sequence[SentenceScore] = ()) -> None:
     """The day's article and sentence scores by this model, replaced in one transaction."""
-    now = _now()
+    now = utc_now()
     rows = [(s.article_id, s.day, s.sentiment_label, s.sentiment_score, list(s.topics),
              json.dumps({k: list(v) for k, v in s.topic_terms.items()}, ensure_ascii=False),
              s.model_name, s.model_version, s.taxonomy_version, now) for s in scores]
@@ -88,7 +84,7 @@ def processed_days_between(con: Connection, start: date, end: date, model_name: 
 def replace_day_results(con: Connection, day: date, model_name: str, indicators: Sequence[DailyIndicator],
                         hits: Sequence[RuleHit], n_articles: int) -> None:
     """A day's indicators and rule hits replaced, and the day marked processed, in one transaction."""
-    now = _now()
+    now = utc_now()
     with transaction(con):
         con.execute(sql("indicators_delete_day"), [day, model_name])
         if indicators:
@@ -141,7 +137,7 @@ def store_harvest(con: Connection, articles: Sequence[Article], rejected: Sequen
     """A fetch run's results in one transaction: new articles (known ones untouched), quarantined
     items, story copies, irrelevant-item counts and the fetch log with the validators it remembers.
     Nothing is written if any part fails, so the next conditional GET cannot skip unstored items."""
-    now = _now()
+    now = utc_now()
     before = [con.execute(sql(name)).fetchone()[0] for name in ("quarantine_count", "story_copies_count",
                                                                   "irrelevant_count")]
     with transaction(con):

@@ -40,3 +40,13 @@ def test_roll_up_means_probabilities_and_leaves_unscored_articles_empty():
     assert b.label is None and c.label is None and np.isnan(b.score)
     lexicon = roll_up(["a"], parts[:2], ["negative", "positive"], [-0.6, 0.2], None)[0]
     assert lexicon.label == "neutral" and abs(lexicon.score + 0.2) < 1e-9  # tie -> neutral, mean score
+
+
+def test_a_text_longer_than_sudachi_accepts_is_cut_without_losing_a_character():
+    from pipeline.tokenize import chunks
+
+    text = "政府は抗議した。" * 2000 + "あ" * 13_000  # 29,000 characters, one run longer than a chunk
+    pieces = chunks(text)
+    assert "".join(pieces) == text and len(pieces) > 2 and max(map(len, pieces)) <= 12_000
+    found = spans(text[:20_000], "ja")
+    assert all(text[a:b].strip() for a, b in found) and text[found[0][0]:found[0][1]] == "政府は抗議した。"
