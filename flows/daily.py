@@ -10,7 +10,6 @@ from prefect import flow, get_run_logger
 
 from flows import alerting, tasks
 from flows.fetch import fetch_flow
-from pipeline.scores import article_text
 from tremor.settings import Settings, load_settings, yesterday_utc
 
 
@@ -51,26 +50,30 @@ def ingest_flow(patterns: list[str], db_path: Path, registry: Path | None = None
 
 @flow(name="tremor-day", flow_run_name="day-{day}")
 def process_day(day: date, settings: Settings) -> DayResult:
-    """Score one day's articles, compute its indicators and rule hits, update alert episodes, notify."""
-    db, model, alert_cfg = settings.db_path, settings.models.sentiment, settings.alerts
-    articles = tasks.load_articles(db, day)
-    texts, langs = [article_text(a) for a in articles], [a.lang for a in articles]
-    parts = tasks.split_sentences(articles)
-    predictions = tasks.predict_sentiment(model, [p.text for p in parts], [p.lang for p in parts],
-                                          settings.models.batch_size)
-    matches = tasks.tag_topics(settings.models.taxonomy, texts, langs)
-    tasks.store_scores(db, day, model, tasks.assemble_scores(articles, parts, predictions, matches, model,
-                                                             settings.models.taxonomy))
-    ind = settings.indicators
+    """Score one day's articles, then finish the day (emerging issues, indicators, rule hits, alerts)."""
+    articles = tasks.load_articles(settings.db_path, day)
+    tasks.store_scores(settings.db_path, day, settings.models.sentiment,
+                       tasks.score_articles(articles, settings.models))
+    return finish_day(day, settings, len(articles))
+
+
+def finish_day(day: date, settings: Settings, n_articles: int) -> DayResult:
+    """A day whose scores are stored: candidate new topics from the articles no topic claimed, indicators
+    and rule hits, alert episodes, notices. Tasks of the calling flow, so that the Dask backfill
+    (flows/scale.py) finishes its days with them too; days must be finished in order."""
+    db, model, alert_cfg, ind = settings.db_path, settings.models.sentiment, settings.alerts, settings.indicators
+    if settings.emerging.enabled:
+        unassigned, vectors = tasks.load_unassigned(db, day, model, settings.emerging.window_days)
+        tasks.store_emerging(db, day, tasks.find_emerging(day, unassigned, vectors, settings.emerging))
     scored, history, observed = tasks.load_day_and_history(db, day, model, max(alert_cfg.history_days,
                                                                                ind.window_days))
     indicators = tasks.compute_indicators(day, scored, history, observed, model, ind.window_days,
                                           ind.min_history_days, ind.std_floor)
     hits = alerting.check_rules(day, indicators, history, observed, alert_cfg.to_rules())
-    tasks.store_day(db, day, model, indicators, hits, len(articles))
+    tasks.store_day(db, day, model, indicators, hits, n_articles)
     opened = alerting.update_alerts(db, day, model, alert_cfg)
-    get_run_logger().info("%s: %d articles, %d rule hits, %d new alerts", day, len(articles), len(hits), opened)
-    return DayResult(day, len(articles), len(hits), opened)
+    get_run_logger().info("%s: %d articles, %d rule hits, %d new alerts", day, n_articles, len(hits), opened)
+    return DayResult(day, n_articles, len(hits), opened)
 
 
 def _settings_after_ingest(config: str | None, db_path: str | None) -> Settings:
@@ -94,6 +97,12 @@ def daily_flow(day: date | None = None, db_path: str | None = None, config: str 
     return result
 
 
+def pending_days(days: list[date], done: set[date]) -> list[date]:
+    """The days a resumed backfill runs: those not done, and the last done one again (a run killed midway
+    may have stopped inside it). Shared by the serial and the Dask backfill (flows/scale.py)."""
+    return [d for d in days if d not in done or d == max(done)]
+
+
 @flow(name="tremor-backfill")
 def backfill_flow(start: date, end: date, db_path: str | None = None, config: str | None = None,
                   redo: bool = False) -> list[DayResult]:
@@ -108,7 +117,7 @@ def backfill_flow(start: date, end: date, db_path: str | None = None, config: st
     logger = get_run_logger()
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     done = set() if redo else set(tasks.processed_days(settings.db_path, start, end, settings.models.sentiment))
-    todo = [d for d in days if d not in done or d == max(done)]
+    todo = pending_days(days, done)
     if len(todo) < len(days):
         logger.info("backfill: %d of %d days already processed; resuming at %s", len(days) - len(todo), len(days),
                     todo[0] if todo else "-")

@@ -1,4 +1,5 @@
-"""Prefect tasks: each calls one function of pipeline, models or warehouse. Retries only around I/O."""
+"""Prefect tasks: each calls one function of pipeline, models, warehouse or tremor.annotate. Retries only around
+I/O."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 from prefect import task
 
-from models.registry import load_sentiment
-from models.sentiment import Predictions, predict_in_batches
-from pipeline import aggregate, ingest, scores, sentences
-from pipeline.records import Article, ArticleScore, DailyIndicator, RuleHit, ScoredArticle, SentenceScore
+from models import embeddings
+from pipeline import aggregate, ingest
+from pipeline.emerging import EmergingTopic
+from pipeline.records import (Article, ArticleScore, ArticleVectors, DailyIndicator, RuleHit, ScoredArticle,
+                              SentenceScore)
 from pipeline.sources import load_sources
-from pipeline.taxonomy import load_taxonomy
-from pipeline.topics import TopicMatch, tagger_for
 from pipeline.validate import Limits
+from tremor import annotate
+from tremor.settings import EmergingSettings, ModelSettings
+from warehouse import emerging as emerging_store
 from warehouse import snapshot, store
 from warehouse.db import connect
 from warehouse.errors import is_transient
@@ -51,39 +55,38 @@ def load_articles(db_path: Path, day: date) -> list[Article]:
 
 
 @task
-def predict_sentiment(model_name: str, texts: list[str], langs: list[str], batch_size: int) -> Predictions:
-    return predict_in_batches(load_sentiment(model_name), texts, langs, batch_size)
-
-
-@task
-def tag_topics(taxonomy: Path | None, texts: list[str], langs: list[str]) -> list[TopicMatch]:
-    tagger = tagger_for(load_taxonomy(taxonomy))
-    return [tagger.tag(text, lang) for text, lang in zip(texts, langs, strict=True)]
-
-
-@task
-def split_sentences(articles: list[Article]) -> list[sentences.Sentence]:
-    return sentences.split_articles(articles)
-
-
-@task
-def assemble_scores(articles: list[Article], parts: list[sentences.Sentence], predictions: Predictions,
-                    matches: list[TopicMatch], model_name: str,
-                    taxonomy: Path | None) -> tuple[list[ArticleScore], list[SentenceScore]]:
-    """Article rows (sentence predictions rolled up) and the sentence rows behind them."""
-    model = load_sentiment(model_name)
-    rolled = sentences.roll_up([a.id for a in articles], parts, predictions.labels, predictions.scores,
-                               predictions.probs)
-    return (scores.combine(articles, rolled, matches, model.name, model.version, load_taxonomy(taxonomy).version),
-            scores.sentence_scores(parts, {a.id: a.day for a in articles}, predictions.labels, predictions.scores,
-                                   predictions.probs, model.name, model.version))
+def score_articles(articles: list[Article], cfg: ModelSettings
+                   ) -> tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]:
+    """Article score rows (sentiment, topics, targets) and the sentence rows behind them. Pure computation on
+    the given articles (no warehouse access), so it can run on any worker."""
+    return annotate.score_articles(articles, cfg)
 
 
 @io_task
 def store_scores(db_path: Path, day: date, model_name: str,
-                 rows: tuple[list[ArticleScore], list[SentenceScore]]) -> None:
+                 rows: tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]) -> None:
     with connect(db_path) as con:
         store.replace_scores(con, day, model_name, *rows)
+
+
+@io_task
+def load_unassigned(db_path: Path, day: date, model_name: str, window_days: int
+                    ) -> tuple[list[Article], list[np.ndarray | None]]:
+    """The articles of the window ending on `day` that no topic claimed, with their stored embeddings."""
+    with connect(db_path) as con:
+        return store.unassigned_between(con, day - timedelta(days=window_days - 1), day, model_name, embeddings.NAME)
+
+
+@task
+def find_emerging(day: date, articles: list[Article], vectors: list[np.ndarray | None],
+                  cfg: EmergingSettings) -> list[EmergingTopic]:
+    return annotate.emerging_topics(day, articles, vectors, cfg.min_cluster_size, cfg.min_outlets)
+
+
+@io_task
+def store_emerging(db_path: Path, day: date, topics: list[EmergingTopic]) -> None:
+    with connect(db_path) as con:
+        emerging_store.replace_emerging(con, day, topics)
 
 
 @io_task

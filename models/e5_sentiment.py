@@ -7,6 +7,10 @@ probable class. Runs on a CUDA device when one is present.
 int8 dynamic quantisation (`quantized=True`) is 2.4x faster again on 2 CPU cores but was measured
 to change 15 % of labels against fp32 and to cost 2-3 points on every development set
 (benchmarks/sentiment_speed.py, `tremor eval sentiment`), so it is not the default.
+
+`backend="onnx"` runs the same merged fp32 weights in ONNX Runtime (models/e5_onnx.py: exported once
+into the cache), so its rows keep this name and version: logits within 1e-3 of torch's, labels
+identical on the benchmark's 2,000 texts. MEASURED
 """
 
 from __future__ import annotations
@@ -17,32 +21,51 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models import e5_classifier, e5_inference
+from models import e5_classifier, e5_inference, e5_onnx
 from models.registry import register
 from models.sentiment import Predictions
 from models.sentiment_data import LABELS
 
 NAME = "sentiment.e5.v1"
+BACKENDS = ("torch", "onnx")
+
+
+def default_backend(device: torch.device, quantized: bool = False) -> str:
+    """torch on CUDA and for torch's int8; otherwise DEFAULT."""
+    return "torch" if device.type == "cuda" or quantized else "torch"
 
 
 class E5Sentiment:
     name = NAME
     languages = frozenset({"en", "ja", "ko"})
 
-    def __init__(self, artefacts: Path = e5_classifier.SHIPPED, quantized: bool = False, batch_size: int = 32):
-        loaded = e5_classifier.load(artefacts)
-        self.version = str(loaded.meta.get("version", "0"))
-        self.temperature, self.max_length = loaded.temperature, loaded.max_length
-        self.tokenizer, self.batch_size = loaded.tokenizer, batch_size
+    def __init__(self, artefacts: Path = e5_classifier.SHIPPED, quantized: bool = False, batch_size: int = 32,
+                 backend: str | None = None, threads: int = 0):
+        """`backend`: "torch" or "onnx" (None: `default_backend`); `threads`: the ONNX session's
+        (0 = one per physical core); torch keeps its process-wide default."""
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        model = loaded.model
-        if self.device.type == "cpu" and quantized:
-            model = e5_inference.quantize(model)
-        self.model = model.to(self.device)
+        self.backend = backend or default_backend(self.device, quantized)
+        if self.backend not in BACKENDS or (self.backend == "onnx" and quantized):
+            raise ValueError(f"backend {self.backend!r} (quantized={quantized}): choose one of {BACKENDS}; "
+                             "quantized=True is torch's int8 and needs backend='torch'")
+        self.batch_size = batch_size
+        if self.backend == "onnx":
+            self.device = torch.device("cpu")
+            self.session, self.tokenizer, meta = e5_onnx.load(artefacts, threads)
+        else:
+            loaded = e5_classifier.load(artefacts)
+            self.tokenizer, meta = loaded.tokenizer, loaded.meta
+            model = e5_inference.quantize(loaded.model) if self.device.type == "cpu" and quantized else loaded.model
+            self.model = model.to(self.device)
+        self.version = str(meta.get("version", "0"))
+        self.temperature, self.max_length = float(meta.get("temperature", 1.0)), int(meta.get("max_length", 128))
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        raw = e5_inference.logits(self.model, self.tokenizer, list(texts), self.max_length, self.batch_size,
-                                  device=self.device)
+        if self.backend == "onnx":
+            raw = e5_onnx.logits(self.session, self.tokenizer, list(texts), self.max_length, self.batch_size)
+        else:
+            raw = e5_inference.logits(self.model, self.tokenizer, list(texts), self.max_length, self.batch_size,
+                                      device=self.device)
         return e5_inference.probabilities(raw, self.temperature)
 
     def predict(self, texts: Sequence[str], langs: Sequence[str]) -> Predictions:

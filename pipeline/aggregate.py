@@ -1,11 +1,12 @@
-"""Daily indicators per topic × source country × language (with 'all' roll-ups), and their baselines."""
+"""Daily indicators per topic × source country × target country × language (with 'all' roll-ups), and their
+baselines."""
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import product
 
@@ -14,30 +15,46 @@ from pipeline.records import ALL, DailyIndicator, ScoredArticle
 EVIDENCE_PER_ROW = 5
 
 
+@dataclass(frozen=True)
+class _Member:
+    """An article as one indicator row sees it: with its sentiment toward the row's target."""
+
+    article_id: str
+    source: str
+    label: str | None
+    score: float | None
+
+
 def aggregate_day(day: date, articles: Sequence[ScoredArticle], model_name: str) -> list[DailyIndicator]:
-    """Indicators of one day; an article counts once in each of its topics and in 'all'."""
-    groups: dict[tuple[str, str, str], list[ScoredArticle]] = defaultdict(list)
+    """Indicators of one day; an article counts once in each of its topics and in 'all', and once under
+    each country it talks about (with its sentiment toward that country) and under target 'all' (with its
+    overall sentiment)."""
+    groups: dict[tuple[str, str, str, str], list[_Member]] = defaultdict(list)
     for article in articles:
-        for key in product((*article.topics, ALL), (article.source_country, ALL), (article.lang, ALL)):
-            groups[key].append(article)
+        views = [(ALL, article.sentiment_label, article.sentiment_score), *article.targets]
+        for target, label, score in views:
+            member = _Member(article.article_id, article.source, label, score)
+            for topic, source, lang in product((*article.topics, ALL), (article.source_country, ALL),
+                                               (article.lang, ALL)):
+                groups[(topic, source, target, lang)].append(member)
     return [_indicator(day, key, members, model_name) for key, members in sorted(groups.items())]
 
 
-def _indicator(day: date, key: tuple[str, str, str], members: list[ScoredArticle], model: str) -> DailyIndicator:
-    scored = [a for a in members if a.sentiment_label is not None]
-    negative = [a for a in scored if a.sentiment_label == "negative"]
+def _indicator(day: date, key: tuple[str, str, str, str], members: list[_Member], model: str) -> DailyIndicator:
+    scored = [m for m in members if m.label is not None]
+    negative = [m for m in scored if m.label == "negative"]
     # evidence: the negative articles, most negative first, then the lowest-scored others (a volume surge
     # of neutral coverage still shows what drove it)
-    ranked = sorted(scored, key=lambda a: (a.sentiment_label != "negative", a.sentiment_score))
+    ranked = sorted(scored, key=lambda m: (m.label != "negative", m.score))
     return DailyIndicator(
-        day=day, topic=key[0], source_country=key[1], lang=key[2], model_name=model,
+        day=day, topic=key[0], source_country=key[1], target_country=key[2], lang=key[3], model_name=model,
         n_articles=len(members),
         n_scored=len(scored),
         n_negative=len(negative),
-        n_outlets=len({a.source for a in members}),
-        mean_sentiment=statistics.fmean(a.sentiment_score for a in scored) if scored else None,
+        n_outlets=len({m.source for m in members}),
+        mean_sentiment=statistics.fmean(m.score for m in scored) if scored else None,
         share_negative=len(negative) / len(scored) if scored else None,
-        evidence=tuple(a.article_id for a in ranked[:EVIDENCE_PER_ROW]),
+        evidence=tuple(m.article_id for m in ranked[:EVIDENCE_PER_ROW]),
     )
 
 

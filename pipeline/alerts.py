@@ -60,14 +60,14 @@ class History:
     """Indicator rows (all languages together) of run days, indexed for trailing windows."""
 
     def __init__(self, rows: Iterable[DailyIndicator], run_days: Iterable[date]):
-        self._rows: dict[tuple[str, str, str], dict[date, DailyIndicator]] = defaultdict(dict)
+        self._rows: dict[tuple[str, str, str, str], dict[date, DailyIndicator]] = defaultdict(dict)
         for row in rows:
             if row.lang == ALL:
-                self._rows[(row.topic, row.source_country, row.model_name)][row.day] = row
+                self._rows[(row.topic, row.source_country, row.target_country, row.model_name)][row.day] = row
         self._days = sorted(set(run_days))
 
-    def row(self, topic: str, country: str, model: str, day: date) -> DailyIndicator | None:
-        return self._rows.get((topic, country, model), {}).get(day)
+    def row(self, topic: str, country: str, model: str, day: date, target: str = ALL) -> DailyIndicator | None:
+        return self._rows.get((topic, country, target, model), {}).get(day)
 
     def window(self, day: date, days: int, seasonality: str) -> list[date]:
         """Run days in [day - days, day), of the same weekday (or weekday/weekend part) when asked."""
@@ -79,7 +79,7 @@ class History:
         """The metric of the row's topic × country on each of `days` (count metrics: 0 when absent)."""
         out = []
         for day in days:
-            past = self.row(row.topic, row.source_country, row.model_name, day)
+            past = self.row(row.topic, row.source_country, row.model_name, day, row.target_country)
             value = metric_value(past, metric) if past else (0.0 if metric in COUNT_METRICS else None)
             if value is not None:
                 out.append(value)
@@ -91,7 +91,7 @@ class History:
         for day in days:
             total = self.row(ALL, row.source_country, row.model_name, day)
             if total and total.n_articles:
-                past = self.row(row.topic, row.source_country, row.model_name, day)
+                past = self.row(row.topic, row.source_country, row.model_name, day, row.target_country)
                 out.append((past.n_articles if past else 0) / total.n_articles)
         return out
 
@@ -262,7 +262,7 @@ def _hit(rule, row: DailyIndicator, severity: str, observed: float, threshold: f
                    model_name=row.model_name, severity=severity, observed=round(observed, 4), threshold=threshold,
                    baseline=extra.pop("baseline", None), n_articles=row.n_articles, evidence=row.evidence,
                    kind=rule.kind, metric=rule.metric, direction=rule.direction, n_negative=row.n_negative,
-                   n_outlets=row.n_outlets, **extra)
+                   n_outlets=row.n_outlets, target_country=row.target_country, **extra)
 
 
 def evaluate(day: date, today: Sequence[DailyIndicator], history: History, rules: Sequence[Rule]) -> list[RuleHit]:
@@ -275,7 +275,7 @@ def evaluate(day: date, today: Sequence[DailyIndicator], history: History, rules
         if row.lang != ALL or row.day != day:
             continue
         for rule in rules:
-            if rule.scope.covers(row.topic, row.source_country):
+            if rule.scope.covers(row.topic, row.source_country, row.target_country):
                 hit = rule.check(row, history)
                 if hit:
                     hits.append(hit)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import numpy as np
+
 ALL = "all"  # the roll-up value of topic, source_country and lang in daily indicators
 
 
@@ -57,6 +59,26 @@ class ArticleScore:
     model_name: str
     model_version: str
     taxonomy_version: str
+    topic_model: str | None = None  # name@version of the topic model; None = keywords only
+    topic_evidence: dict[str, dict] = field(default_factory=dict)  # topic -> confidence, keywords, similarity
+    targets: tuple[ArticleTarget, ...] = ()
+    probs: tuple[float, float, float] | None = None  # mean calibrated probabilities of its sentences
+
+
+@dataclass(frozen=True)
+class ArticleTarget:
+    """Sentiment of one article toward one country it talks about: its sentences naming it, rolled up."""
+
+    article_id: str
+    day: date
+    target_country: str
+    n_sentences: int
+    mentions: tuple[str, ...]  # the words that named the country
+    label: str | None
+    score: float | None
+    probs: tuple[float, float, float] | None
+    model_name: str
+    model_version: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +96,7 @@ class SentenceScore:
     probs: tuple[float, float, float] | None  # negative, neutral, positive
     model_name: str
     model_version: str
+    targets: tuple[str, ...] = ()  # countries the sentence is about
 
 
 @dataclass(frozen=True)
@@ -88,11 +111,12 @@ class ScoredArticle:
     sentiment_label: str | None
     sentiment_score: float | None
     topics: tuple[str, ...]
+    targets: tuple[tuple[str, str | None, float | None], ...] = ()  # (country, label, score) toward it
 
 
 @dataclass(frozen=True)
 class DailyIndicator:
-    """One day × topic × source country × language (any may be ALL) for one model."""
+    """One day × topic × source country × target country × language (any may be ALL) for one model."""
 
     day: date
     topic: str
@@ -110,10 +134,11 @@ class DailyIndicator:
     baseline_days: int = 0
     z_negative: float | None = None  # z-score of today's n_negative against the trailing window
     evidence: tuple[str, ...] = ()  # most negative article ids of the day, most negative first
+    target_country: str = ALL  # the sentiment is toward this country ('all': the articles' overall sentiment)
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.topic, self.source_country, self.lang, self.model_name)
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.topic, self.source_country, self.target_country, self.lang, self.model_name)
 
 
 @dataclass(frozen=True)
@@ -356,3 +381,13 @@ class RuleScore:
     @property
     def recall(self) -> float | None:
         return self.n_caught / self.n_events if self.n_events else None
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleVectors:
+    """Unit embeddings of articles' headline and lead by one encoder, row i for article_ids[i]."""
+
+    model_name: str
+    article_ids: tuple[str, ...]
+    days: tuple[date, ...]
+    vectors: np.ndarray  # (n, dim) float32

@@ -1,10 +1,14 @@
-"""Keyword topic tagging: taxonomy keywords matched as token sequences in the article's language."""
+"""Topic tagging: taxonomy keywords matched as token sequences in the article's language, and the records of
+the combined assignment (keywords + embedding prototypes, models/topic_model.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from pipeline.taxonomy import Taxonomy
 from pipeline.tokenize import SUPPORTED, tokens
@@ -49,3 +53,51 @@ class KeywordTopicTagger:
 def tagger_for(taxonomy: Taxonomy) -> KeywordTopicTagger:
     """One tagger per taxonomy per process (building it tokenises every keyword)."""
     return KeywordTopicTagger(taxonomy)
+
+
+@dataclass(frozen=True)
+class TopicEvidence:
+    """Why a topic was assigned: the combined confidence, the keywords found, the prototype cosine."""
+
+    confidence: float
+    keywords: tuple[str, ...]
+    similarity: float | None  # None when assigned by keywords alone (no topic model)
+
+
+@dataclass(frozen=True)
+class TopicAssignment:
+    topics: tuple[str, ...]  # most confident first
+    evidence: dict[str, TopicEvidence]
+
+    @property
+    def terms(self) -> dict[str, tuple[str, ...]]:
+        return {t: self.evidence[t].keywords for t in self.topics}
+
+
+def keyword_counts(matches: Sequence[TopicMatch], topic_ids: Sequence[str]) -> np.ndarray:
+    """(texts, topics) number of distinct keywords of each topic found in each text."""
+    column = {t: j for j, t in enumerate(topic_ids)}
+    counts = np.zeros((len(matches), len(topic_ids)))
+    for i, match in enumerate(matches):
+        for topic, found in match.terms.items():
+            if topic in column:
+                counts[i, column[topic]] = len(found)
+    return counts
+
+
+def assign(matches: Sequence[TopicMatch], confidences: np.ndarray, similarities: np.ndarray,
+           topic_ids: Sequence[str], threshold: float) -> list[TopicAssignment]:
+    """Each text's topics: those whose confidence reaches `threshold`, with their evidence."""
+    out = []
+    for i, match in enumerate(matches):
+        chosen = [j for j in np.argsort(-confidences[i], kind="stable") if confidences[i, j] >= threshold]
+        out.append(TopicAssignment(
+            topics=tuple(topic_ids[j] for j in chosen),
+            evidence={topic_ids[j]: TopicEvidence(round(float(confidences[i, j]), 4), match.terms.get(topic_ids[j], ()),
+                                                  round(float(similarities[i, j]), 4)) for j in chosen}))
+    return out
+
+
+def keyword_only(match: TopicMatch) -> TopicAssignment:
+    """The keyword tagger's topics as an assignment (confidence 1: no topic model involved)."""
+    return TopicAssignment(match.topics, {t: TopicEvidence(1.0, match.terms[t], None) for t in match.topics})

@@ -66,12 +66,16 @@ def run(day: Annotated[str | None, typer.Option("--date", help="Day to process, 
 def backfill(start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
              end: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD (inclusive)")],
              db: DbOption = None, config: ConfigOption = None,
-             redo: Annotated[bool, typer.Option("--redo", help="Process days already done again (default: resume)")] = False) -> None:
+             redo: Annotated[bool, typer.Option("--redo", help="Process days already done again (default: resume)")] = False,
+             workers: Annotated[int | None, typer.Option("--workers", min=0, help="Score on a local Dask cluster of N worker processes; 0: in this process [default: settings' backfill.workers]")] = None,
+             scheduler: Annotated[str | None, typer.Option("--scheduler", help="Score on the Dask cluster of this scheduler, tcp://HOST:8786 [default: settings' backfill.scheduler]")] = None) -> None:
     """Run the daily processing for every day of a range, in order; a rerun resumes where the last one stopped."""
-    from flows.daily import backfill_flow
+    from flows.scale import backfill as run_backfill
 
-    results = backfill_flow(_parse_day(start), _parse_day(end), str(db) if db else None, str(config) if config else None,
-                            redo)
+    cfg = _settings(config, db).backfill
+    cfg = cfg.model_copy(update={k: v for k, v in {"workers": workers, "scheduler": scheduler}.items() if v is not None})
+    results = run_backfill(_parse_day(start), _parse_day(end), str(db) if db else None, str(config) if config else None,
+                           redo, cfg)
     console.print(f"{len(results)} days processed, {sum(r.articles for r in results)} articles, "
                   f"{sum(r.new_alerts for r in results)} alerts opened")
 
@@ -97,15 +101,16 @@ def score(input: Annotated[str, typer.Option("--input", help="JSONL rows with id
           sentences: Annotated[bool, typer.Option("--sentences", help="Also list each sentence with its own score")] = False,
           model: Annotated[str | None, typer.Option("--model", help="Registered sentiment model [default: settings']")] = None,
           config: ConfigOption = None) -> None:
-    """Score JSONL rows without storing them: sentiment (by sentence, rolled up) and topics per row, in order."""
+    """Score JSONL rows without storing them: sentiment (by sentence, rolled up), topics with their confidence and
+    the countries each row talks about with the sentiment toward each, in order."""
     from tremor.scoring import score_rows
 
     settings = _settings(config, None)
     source = nullcontext(sys.stdin) if input == "-" else open(input, encoding="utf-8")
     sink = nullcontext(sys.stdout) if output == "-" else open(output, "w", encoding="utf-8")
     with source as lines, sink as out:
-        for result in score_rows(lines, model or settings.models.sentiment, settings.models.taxonomy,
-                                 settings.models.batch_size, sentences):
+        cfg = settings.models.model_copy(update={"sentiment": model}) if model else settings.models
+        for result in score_rows(lines, cfg, sentences):
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
 
 
@@ -232,6 +237,36 @@ def eval_sentiment(data: DataOption,
     from models.evaluate_sentiment import evaluate, render
 
     Console(width=max(console.width, 150)).print(render(evaluate(data, artefacts, baseline)))
+
+
+TopicDirOption = Annotated[Path | None, typer.Option("--model-dir", help="Topic model artefacts [default: the shipped ones]")]
+
+
+@train_app.command("topics")
+def train_topics(out: Annotated[Path | None, typer.Option("--out", help="Folder for prototypes.npz and meta.json [default: the shipped model's]")] = None,
+                 config: ConfigOption = None) -> None:
+    """Learn topic prototypes from models/topic_data/examples.jsonl and fit the keyword + prototype combiner and
+    its threshold on the tuning part of models/topic_data/eval.jsonl (its test part stays unseen)."""
+    from models.topic_model import SHIPPED
+    from pipeline.taxonomy import load_taxonomy
+    from tremor.topic_training import read_eval, read_examples, train
+
+    taxonomy = load_taxonomy(_settings(config, None).models.taxonomy)
+    train(taxonomy, out or SHIPPED, read_examples(), [r for r in read_eval() if r.split == "tune"], report=console.print)
+
+
+@eval_app.command("topics")
+def eval_topics(artefacts: TopicDirOption = None, config: ConfigOption = None) -> None:
+    """Print topic micro/macro-F1 per language, keyword-only vs combined, and country-target F1, on
+    models/topic_data/eval.jsonl (the test part was never tuned on)."""
+    from models.topic_model import SHIPPED, load
+    from pipeline.taxonomy import load_taxonomy
+    from tremor.topic_training import evaluate, evaluate_targets, read_eval, render, render_targets
+
+    taxonomy, rows = load_taxonomy(_settings(config, None).models.taxonomy), read_eval()
+    wide = Console(width=max(console.width, 150))
+    wide.print(render(evaluate(taxonomy, rows, load(artefacts or SHIPPED))))
+    wide.print(render_targets(evaluate_targets(rows)))
 
 
 def _parse_day(value: str) -> date:

@@ -1,62 +1,65 @@
-"""`tremor score`: sentiment and topics for JSONL rows, without storing anything."""
+"""`tremor score`: sentiment, topics and country targets for JSONL rows, without storing anything."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from pathlib import Path
 
-from models.registry import load_sentiment
-from models.sentiment import predict_in_batches
 from pipeline.langid import detect_language
-from pipeline.sentences import Sentence, roll_up, spans
-from pipeline.taxonomy import load_taxonomy
-from pipeline.topics import tagger_for
+from pipeline.records import Article, ArticleScore, SentenceScore, utc_now
+from tremor.annotate import score_articles
+from tremor.settings import ModelSettings
 
 
-def score_rows(lines: Iterable[str], model_name: str, taxonomy: Path | None, batch_size: int,
-               with_sentences: bool = False) -> Iterator[dict]:
+def score_rows(lines: Iterable[str], cfg: ModelSettings, with_sentences: bool = False) -> Iterator[dict]:
     """One result per non-blank input line, in order; a row that cannot be read gets an `error`.
 
-    Texts are scored sentence by sentence and rolled up (pipeline/sentences.py); with
-    `with_sentences` each result also lists its sentences with their own scores.
+    Texts are scored sentence by sentence and rolled up, topics assigned, and the countries the text talks
+    about found with the sentiment toward each (tremor/annotate.py); with `with_sentences` each result also
+    lists its sentences with their own scores and countries.
     """
-    model = load_sentiment(model_name)
-    tagger = tagger_for(load_taxonomy(taxonomy))
     rows = (line for line in lines if line.strip())
-    while chunk := list(islice(rows, batch_size)):
+    while chunk := list(islice(rows, cfg.batch_size)):
         parsed = [_parse(line) for line in chunk]
-        texts = [p.get("text", "") for p in parsed]
-        langs = [p.get("lang") or detect_language(t) for p, t in zip(parsed, texts, strict=True)]
-        parts = [Sentence(str(i), n, a, b, text[a:b], lang)
-                 for i, (text, lang) in enumerate(zip(texts, langs, strict=True))
-                 for n, (a, b) in enumerate(spans(text, lang))]
-        predictions = predict_in_batches(model, [p.text for p in parts], [p.lang for p in parts], batch_size)
-        rolled = roll_up([str(i) for i in range(len(parsed))], parts, predictions.labels, predictions.scores,
-                         predictions.probs)
-        of_row: dict[str, list[int]] = {}
-        for j, part in enumerate(parts):
-            of_row.setdefault(part.article_id, []).append(j)
-        for i, (row, text, lang, sentiment) in enumerate(zip(parsed, texts, langs, rolled, strict=True)):
-            match = tagger.tag(text, lang)
-            result = {
-                "id": row.get("id"),
-                "lang": lang,
-                "sentiment": {"label": sentiment.label,
-                              "score": None if sentiment.label is None else round(sentiment.score, 4),
-                              **({"probs": _probs(sentiment.probs)} if sentiment.probs else {}),
-                              "model": model.name, "version": model.version},
-                "topics": list(match.topics),
-                **({"error": row["error"]} if "error" in row else {}),
-            }
-            if with_sentences:
-                result["sentences"] = [
-                    {"start": parts[j].start, "end": parts[j].end, "text": parts[j].text,
-                     "label": predictions.labels[j],
-                     "score": None if predictions.labels[j] is None else round(float(predictions.scores[j]), 4)}
-                    for j in of_row.get(str(i), [])]
-            yield result
+        articles = [_article(str(i), row) for i, row in enumerate(parsed)]
+        scored, sentence_rows, _ = score_articles(articles, cfg)
+        of_row: dict[str, list[SentenceScore]] = {}
+        for sentence in sentence_rows:
+            of_row.setdefault(sentence.article_id, []).append(sentence)
+        for row, article, result in zip(parsed, articles, scored, strict=True):
+            yield _result(row, article, result, of_row.get(article.id, []) if with_sentences else None)
+
+
+def _article(key: str, row: dict) -> Article:
+    text = row.get("text", "")
+    return Article(id=key, url="", canonical_url="", source="", source_country="unknown",
+                   lang=row.get("lang") or detect_language(text), published_at=utc_now(), title="", text=text,
+                   content_hash="")
+
+
+def _result(row: dict, article: Article, score: ArticleScore, sentences: list[SentenceScore] | None) -> dict:
+    result = {
+        "id": row.get("id"),
+        "lang": article.lang,
+        "sentiment": _sentiment(score.sentiment_label, score.sentiment_score, score.probs,
+                                score.model_name, score.model_version),
+        "topics": list(score.topics),
+        "topic_evidence": score.topic_evidence,
+        "topic_model": score.topic_model or "keywords",
+        "targets": [{"country": t.target_country, "label": t.label, "score": t.score, "sentences": t.n_sentences,
+                     "mentions": list(t.mentions)} for t in score.targets],
+        **({"error": row["error"]} if "error" in row else {}),
+    }
+    if sentences is not None:
+        result["sentences"] = [{"start": s.start, "end": s.end, "text": s.text, "label": s.label, "score": s.score,
+                                "targets": list(s.targets)} for s in sentences]
+    return result
+
+
+def _sentiment(label, score, probs, model: str, version: str) -> dict:
+    return {"label": label, "score": None if label is None else round(score, 4),
+            **({"probs": _probs(probs)} if probs else {}), "model": model, "version": version}
 
 
 def _probs(probs: tuple[float, float, float]) -> dict[str, float]:

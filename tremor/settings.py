@@ -71,6 +71,11 @@ class SourcesSettings(BaseModel):
 class ModelSettings(BaseModel):
     sentiment: str = Field("sentiment.e5.v1", description="Registered name of the sentiment model (`tremor models` lists them)")
     taxonomy: Path | None = Field(None, description="Topic taxonomy TOML (default: the bundled pipeline/taxonomy.toml)")
+    ner: list[Literal["en", "ja"]] = Field(["en", "ja"], description="Languages whose named entities (spaCy "
+                                          "en_core_web_sm, GiNZA) refine the gazetteer's country targets; [] = "
+                                          "gazetteer alone (GiNZA is the slow part, see README)")
+    topics: str = Field("topics.e5-keyword.v1", description="Topic model: 'topics.e5-keyword.v1' (keywords + e5 "
+                        "prototypes) or 'keywords' (taxonomy keywords alone)")
     batch_size: int = Field(1024, ge=1, description="Sentences per model call (the model batches inside, by length)")
 
 
@@ -86,8 +91,8 @@ class RuleSettings(BaseModel):
     enabled: bool = Field(True, description="A disabled rule is kept in the file but not evaluated")
     topic: Names = Field("*", description='Topic id(s): "*" = each topic on its own, "all" = all topics together')
     source_country: Names = Field("*", description='Source country(ies): "*" = each on its own, "all" = together')
-    target_country: Names = Field("all", description='Country the coverage is about; targets are not scored yet, '
-                                                     'so only "all" matches today')
+    target_country: Names = Field("all", description='Country the coverage is about (JP, KR, US, KP, CN: the '
+                                                     'sentiment toward it), "*" = each, "all" = overall sentiment')
 
     def scope(self) -> Scope:
         return Scope(_names(self.topic), _names(self.source_country), _names(self.target_country))
@@ -241,6 +246,20 @@ class ReportSettings(BaseModel):
     stories: int = Field(3, ge=1, description="Most negative and most positive stories listed per country")
 
 
+
+class BackfillSettings(BaseModel):
+    """Where `tremor backfill` scores: in its own process (the default), or on a Dask cluster (README:
+    Scaling out a backfill). Writes always go through the flow's one process."""
+
+    workers: int = Field(0, ge=0, description="Worker processes of a local Dask cluster that score days in "
+                                              "parallel (`--workers`); 0 = score in the flow's own process")
+    scheduler: str | None = Field(None, description="Address of a running Dask scheduler (tcp://HOST:8786) whose "
+                                                    "workers score instead (`--scheduler`); wins over `workers`")
+    threads_per_worker: int = Field(1, ge=1, description="Threads per local worker process (scoring is CPU-bound: "
+                                                         "one process per core, one thread each)")
+    days_in_flight: int = Field(0, ge=0, description="Days read and sent to the workers ahead of the writer, each "
+                                                     "held in memory (0: twice the cluster's worker threads)")
+
 def delivery_channels(cfg: DeliverySettings, environ: Mapping[str, str]) -> list[Channel]:
     """The configured channels, their secrets read from the environment now (never from the file)."""
     channels: list[Channel] = [WebhookChannel(w.name, _secret(environ, w.url_env), w.url_env, w.format, w.timeout_s)
@@ -257,6 +276,17 @@ def _secret(environ: Mapping[str, str], name: str) -> SecretStr | None:
     return SecretStr(value) if value else None
 
 
+class EmergingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="Cluster the articles no topic claimed into candidate new topics daily")
+    window_days: int = Field(3, ge=1, description="Days of unassigned articles clustered together (the run day and "
+                                                  "those before it): one day is usually too few articles")
+    min_cluster_size: int = Field(4, ge=2, description="Least articles of a candidate")
+    min_outlets: int = Field(2, ge=1, description="Least outlets of a candidate (one outlet repeating itself is not "
+                                                  "an issue)")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TREMOR_", env_nested_delimiter="__", extra="forbid")
 
@@ -268,6 +298,8 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     indicators: IndicatorSettings = Field(default_factory=IndicatorSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    backfill: BackfillSettings = Field(default_factory=BackfillSettings)
+    emerging: EmergingSettings = Field(default_factory=EmergingSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

@@ -127,7 +127,7 @@ def record_deliveries(con: Connection, attempts: Sequence[DeliveryAttempt]) -> N
 def rollup_indicators(con: Connection, start: date, end: date, model_name: str) -> list[DailyIndicator]:
     """Indicators of all languages together for days start <= day <= end."""
     rows = con.execute(sql("indicators_rollup_between"), [start, end, model_name]).fetchall()
-    return [DailyIndicator(*row[:15], evidence=tuple(row[15])) for row in rows]
+    return [DailyIndicator(*row[:15], evidence=tuple(row[15]), target_country=row[16]) for row in rows]
 
 
 def run_days(con: Connection, start: date, end: date, model_name: str) -> list[date]:

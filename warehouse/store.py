@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
+import numpy as np
 
-from pipeline.records import (Article, ArticleScore, DailyIndicator, FetchLogEntry, IrrelevantItem, Rejected,
-                              RuleHit, ScoredArticle, SentenceScore, StoryCopy, utc_now)
+from pipeline.records import (Article, ArticleScore, ArticleVectors, DailyIndicator, FetchLogEntry, IrrelevantItem,
+                              Rejected, RuleHit, ScoredArticle, SentenceScore, StoryCopy, utc_now)
 from warehouse.db import sql, transaction
 
 Connection = duckdb.DuckDBPyConnection
@@ -49,32 +50,54 @@ def articles_of_day(con: Connection, day: date) -> list[Article]:
 
 
 def replace_scores(con: Connection, day: date, model_name: str, scores: Sequence[ArticleScore],
-                   sentences: Sequence[SentenceScore] = ()) -> None:
-    """The day's article and sentence scores by this model, replaced in one transaction."""
+                   sentences: Sequence[SentenceScore] = (), vectors: ArticleVectors | None = None) -> None:
+    """The day's article, target and sentence scores by this model (and the articles' embeddings), replaced
+    in one transaction."""
     now = utc_now()
     rows = [(s.article_id, s.day, s.sentiment_label, s.sentiment_score, list(s.topics),
              json.dumps({k: list(v) for k, v in s.topic_terms.items()}, ensure_ascii=False),
-             s.model_name, s.model_version, s.taxonomy_version, now) for s in scores]
+             s.model_name, s.model_version, s.taxonomy_version, now, s.topic_model,
+             json.dumps(s.topic_evidence, ensure_ascii=False)) for s in scores]
+    target_rows = [(t.article_id, t.model_name, t.target_country, t.day, t.n_sentences, list(t.mentions), t.label,
+                    t.score, *(t.probs or (None, None, None)), t.model_version) for s in scores for t in s.targets]
     sentence_rows = [(s.article_id, s.model_name, s.index, s.day, s.start, s.end, s.text, s.label, s.score,
-                      *(s.probs or (None, None, None)), s.model_version) for s in sentences]
+                      *(s.probs or (None, None, None)), s.model_version, list(s.targets)) for s in sentences]
     with transaction(con):
-        con.execute(sql("scores_delete_day"), [day, model_name])
-        con.execute(sql("sentences_delete_day"), [day, model_name])
-        if rows:
-            con.executemany(sql("scores_insert"), rows)
-        if sentence_rows:
-            con.executemany(sql("sentences_insert"), sentence_rows)
+        for statement in ("scores_delete_day", "sentences_delete_day", "targets_delete_day"):
+            con.execute(sql(statement), [day, model_name])
+        for statement, values in (("scores_insert", rows), ("targets_insert", target_rows),
+                                  ("sentences_insert", sentence_rows)):
+            if values:
+                con.executemany(sql(statement), values)
+        if vectors is not None and vectors.article_ids:
+            con.execute(sql("embeddings_delete_day"), [day, vectors.model_name])
+            con.executemany(sql("embeddings_insert"), [
+                (article_id, vectors.model_name, d, vector.tolist())
+                for article_id, d, vector in zip(vectors.article_ids, vectors.days, vectors.vectors, strict=True)])
+
+
+def unassigned_between(con: Connection, start: date, end: date, model_name: str, embedding_model: str
+                       ) -> tuple[list[Article], list[np.ndarray | None]]:
+    """Articles of start <= day <= end that the sentiment model's run gave no topic, with their stored
+    embedding by `embedding_model` (None where there is none)."""
+    rows = con.execute(sql("unassigned_between"), [embedding_model, start, end, model_name]).fetchall()
+    return ([Article(*row[:10]) for row in rows],
+            [None if row[10] is None else np.asarray(row[10], dtype=np.float32) for row in rows])
 
 
 def scored_of_day(con: Connection, day: date, model_name: str) -> list[ScoredArticle]:
+    """The day's scored articles, each with its sentiment toward the countries it talks about."""
+    targets: dict[str, list[tuple[str, str | None, float | None]]] = {}
+    for article_id, country, label, score in con.execute(sql("targets_of_day"), [day, model_name]).fetchall():
+        targets.setdefault(article_id, []).append((country, label, score))
     rows = con.execute(sql("scored_of_day"), [day, model_name]).fetchall()
-    return [ScoredArticle(*row[:7], topics=tuple(row[7])) for row in rows]
+    return [ScoredArticle(*row[:7], topics=tuple(row[7]), targets=tuple(targets.get(row[0], ()))) for row in rows]
 
 
 def indicators_between(con: Connection, start: date, end: date, model_name: str) -> list[DailyIndicator]:
     """Indicators of days start <= day < end."""
     rows = con.execute(sql("indicators_between"), [start, end, model_name]).fetchall()
-    return [DailyIndicator(*row[:15], evidence=tuple(row[15])) for row in rows]
+    return [DailyIndicator(*row[:15], evidence=tuple(row[15]), target_country=row[16]) for row in rows]
 
 
 def processed_days_between(con: Connection, start: date, end: date, model_name: str) -> list[date]:
@@ -89,8 +112,8 @@ def replace_day_results(con: Connection, day: date, model_name: str, indicators:
         con.execute(sql("indicators_delete_day"), [day, model_name])
         if indicators:
             con.executemany(sql("indicators_insert"), [
-                (i.day, i.topic, i.source_country, i.lang, i.model_name, i.n_articles, i.n_scored, i.n_negative,
-                 i.n_outlets, i.mean_sentiment, i.share_negative, i.baseline_mean, i.baseline_std,
+                (i.day, i.topic, i.source_country, i.target_country, i.lang, i.model_name, i.n_articles, i.n_scored,
+                 i.n_negative, i.n_outlets, i.mean_sentiment, i.share_negative, i.baseline_mean, i.baseline_std,
                  i.baseline_days, i.z_negative, list(i.evidence), now) for i in indicators])
         con.execute(sql("hits_delete_day"), [day, model_name])
         if hits:

@@ -65,6 +65,31 @@ def test_article_scores_roll_up_their_stored_sentences(demo_db):
     assert sum(n > 1 for *_, n, _, _ in rows) > len(rows) / 2, "most articles have several sentences"
 
 
+def test_the_demo_has_topics_with_evidence_targets_with_sentiment_and_indicators_by_target(demo_db):
+    with connect(demo_db) as con:
+        _, [(no_model, with_topics, confident)] = fetch(con, """
+            SELECT count(*) FILTER (WHERE topic_model IS NULL), count(*) FILTER (WHERE len(topics) > 0),
+                   count(*) FILTER (WHERE len(topics) > 0 AND
+                                    CAST(topic_evidence->topics[1]->>'confidence' AS DOUBLE) >= 0.5)
+            FROM article_scores""")
+        _, pairs = fetch(con, """
+            SELECT source_country, target_country, sum(n_articles) FROM daily_indicators
+            WHERE topic = 'all' AND lang = 'all' AND source_country <> 'all' AND target_country <> 'all'
+            GROUP BY ALL""")
+        _, [(targets, mismatched)] = fetch(con, """
+            SELECT count(*), count(*) FILTER (WHERE t.n_sentences <> (
+                SELECT count(*) FROM sentence_scores s WHERE s.article_id = t.article_id
+                AND s.model_name = t.model_name AND list_contains(s.targets, t.target_country)))
+            FROM article_targets t""")
+        _, [(embedded, articles)] = fetch(con, "SELECT (SELECT count(*) FROM article_embeddings), "
+                                               "(SELECT count(*) FROM articles WHERE lang IN ('en', 'ja', 'ko'))")
+    assert no_model == 0 and with_topics > 1000 and confident == with_topics
+    reach = {(s, t): n for s, t, n in pairs}
+    assert reach[("KR", "JP")] > 100 and reach[("JP", "KR")] > 100 and ("US", "KR") in reach
+    assert targets > 1000 and mismatched == 0, "each target's sentence count is that of its sentences naming it"
+    assert embedded == articles
+
+
 def test_rerunning_ingest_and_days_changes_no_row_count(demo_db):
     from flows.daily import backfill_flow, daily_flow, ingest_flow
 

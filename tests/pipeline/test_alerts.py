@@ -127,7 +127,19 @@ def test_scopes_take_wildcards_named_values_and_the_roll_up_only_when_named():
     assert fired(Scope(topics=("sado_mine",))) == {("sado_mine", "KR")}
     assert fired(Scope(source_countries=("JP",))) == {("forced_labour", "JP")}
     assert fired(Scope(topics=(ALL,), source_countries=(ALL,))) == {(ALL, ALL)}
-    assert fired(Scope(target_countries=("JP",))) == set(), "no target rows exist yet"
+    assert fired(Scope(target_countries=("JP",))) == set(), "no article names a target country"
+
+
+def test_a_target_scoped_rule_watches_the_sentiment_toward_that_country():
+    # Korean coverage of forced labour: neutral overall, hostile in the sentences about Japan
+    today = aggregate_day(D0, [ScoredArticle(f"a{i}", D0, f"outlet{i % 3}", "KR", "ko", "neutral", 0.0,
+                                             ("forced_labour",), (("JP", "negative", -0.7), ("US", "neutral", 0.1)))
+                               for i in range(10)], "m")
+    rule = ThresholdRule(min_articles=5, scope=Scope(target_countries=("*",)))
+    hits = check(D0, today, [], [], [rule])
+    assert {(h.topic, h.country, h.target_country) for h in hits} == {("forced_labour", "KR", "JP")}
+    assert hits[0].observed == 1.0 and hits[0].evidence[0].startswith("a")
+    assert check(D0, today, [], [], [ThresholdRule(min_articles=5)]) == [], "overall sentiment is neutral"
 
 
 def test_baseline_rule_compares_with_the_same_weekday_and_waits_for_its_warm_up():

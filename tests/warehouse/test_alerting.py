@@ -82,7 +82,7 @@ def test_migration_005_carries_existing_alerts_hits_and_notifications_over(tmp_p
     con.execute("INSERT INTO alerts VALUES ('id1', '2025-07-01', 'share_negative', 'forced_labour', 'KR', 'm', "
                 "'warning', 0.7, 0.6, NULL, 'open', '2025-07-01', NULL, 1, ['x'], now())")
     con.execute("INSERT INTO notifications VALUES ('id1', 'log', 'opened', now())")
-    assert migrate(con) == [5]
+    assert migrate(con, [m for m in migrations() if m[0] <= 5]) == [5]
     _, [alert] = fetch(con, "SELECT kind, metric, target_country, status, calm_days, evidence FROM alerts")
     assert alert == ("threshold", "share_negative", "all", "open", 1, ["x"])
     assert fetch(con, "SELECT as_of, id FROM alert_states")[1] == [(date(2025, 7, 2), "id1")]

@@ -1,0 +1,242 @@
+"""The backfill with its scoring on a Dask cluster (Prefect's DaskTaskRunner), its writes in one process.
+
+The flow's own process reads each pending day's articles, submits `tasks.score_articles` for the day to
+the cluster (a bounded number of days ahead), and as each day's scores come back stores them: it is the
+only process that opens the warehouse. Each day is then finished in day order, as soon as it and every
+day before it are stored (indicators, rule hits and alert episodes depend on the days before), by the
+same tasks as `flows.daily.process_day`. Workers load the model once per process (models.registry).
+
+Workers in other processes must reach the Prefect API the flow reports to: Prefect's ephemeral API (no
+PREFECT_API_URL) lives in a child of the flow's process that they cannot find, and each would start its
+own. So with no PREFECT_API_URL, `run_scaled_backfill` starts `prefect server start` on this machine for
+the run and stops it after; a cluster on other machines needs a server they can reach, and says so.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from itertools import islice
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from prefect import flow, get_run_logger
+from prefect.context import get_run_context
+from prefect.futures import PrefectFuture, as_completed
+from prefect.logging import get_logger
+from prefect.settings import (PREFECT_API_URL, PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+                              temporary_settings)
+
+from flows import tasks
+from flows.daily import DayResult, _settings_after_ingest, backfill_flow, finish_day, pending_days
+from tremor.settings import BackfillSettings, ModelSettings
+
+
+class WorkersNeedPrefectApi(RuntimeError):
+    """Dask workers on other machines cannot reach a Prefect API on this one."""
+
+
+class PrefectServerDidNotStart(RuntimeError):
+    """`prefect server start` exited or did not answer in time."""
+
+
+def backfill(start: date, end: date, db_path: str | None, config: str | None, redo: bool,
+             cfg: BackfillSettings) -> list[DayResult]:
+    """The serial backfill (flows.daily.backfill_flow), or, when `cfg` names workers or a scheduler, this one."""
+    if not (cfg.workers or cfg.scheduler):
+        return backfill_flow(start, end, db_path, config, redo)
+    return run_scaled_backfill(start, end, db_path, config, redo, cfg)
+
+
+def run_scaled_backfill(start: date, end: date, db_path: str | None, config: str | None, redo: bool,
+                        cfg: BackfillSettings) -> list[DayResult]:
+    """`scaled_backfill_flow` on the cluster `cfg` describes, reporting to a Prefect API its workers reach."""
+    with prefect_api_for_workers(cfg.scheduler):
+        return scaled_backfill_flow.with_options(task_runner=dask_task_runner(cfg))(start, end, db_path, config,
+                                                                                       redo)
+
+
+def dask_task_runner(cfg: BackfillSettings):
+    """A DaskTaskRunner on the scheduler at `cfg.scheduler`, else on a local cluster of `cfg.workers` processes."""
+    from prefect_dask import DaskTaskRunner
+
+    if cfg.scheduler:
+        return DaskTaskRunner(address=cfg.scheduler)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": max(cfg.workers, 1), "threads_per_worker": cfg.threads_per_worker,
+                                          "processes": True, "dashboard_address": None})
+
+
+@flow(name="tremor-backfill-scaled")
+def scaled_backfill_flow(start: date, end: date, db_path: str | None = None, config: str | None = None,
+                         redo: bool = False) -> list[DayResult]:
+    """flows.daily.backfill_flow with each day's scoring submitted to the flow's task runner (a Dask cluster):
+    the same rows, the same resumability (days already processed are skipped but the last of them)."""
+    if end < start:
+        raise ValueError(f"backfill: end {end} is before start {start}")
+    settings = _settings_after_ingest(config, db_path)
+    db, model, logger = settings.db_path, settings.models.sentiment, get_run_logger()
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    done = set() if redo else set(tasks.processed_days(db, start, end, model))
+    todo = pending_days(days, done)
+    if len(todo) < len(days):
+        logger.info("backfill: %d of %d days already processed; resuming at %s", len(days) - len(todo), len(days),
+                    todo[0] if todo else "-")
+    ahead = settings.backfill.days_in_flight or 2 * _worker_threads()
+    began, waited, stored, results = time.perf_counter(), 0.0, {}, []
+    for day, n_articles, rows, waited_s in _scored_days(todo, db, settings.models, ahead):
+        waited += waited_s
+        tasks.store_scores(db, day, model, rows)
+        stored[day] = n_articles
+        while len(results) < len(todo) and todo[len(results)] in stored:  # finish days in order
+            ready = todo[len(results)]
+            results.append(finish_day(ready, settings, stored.pop(ready)))
+            logger.info("backfill: %d/%d days done", len(results), len(todo))
+    elapsed = time.perf_counter() - began
+    logger.info("backfill: %d days in %.0f s: this process read, wrote and finished days for %.0f s and waited for "
+                "scores for %.0f s (little waiting: the writer, not the workers, sets the pace)",
+                len(todo), elapsed, elapsed - waited, waited)
+    tasks.publish_snapshot(db)
+    return results
+
+
+def _scored_days(days: list[date], db: Path, models: ModelSettings,
+                 ahead: int) -> Iterator[tuple[date, int, object, float]]:
+    """(day, articles, score rows, seconds waited for them) of each day, in the order the workers finish them.
+    Articles are read here, in the flow's process; at most `ahead` days are out on the workers at once."""
+    queue, scoring = iter(days), {}
+
+    def submit(day: date) -> None:
+        articles = tasks.load_articles(db, day)
+        scoring[tasks.score_articles.submit(articles, models)] = (day, len(articles))
+
+    for day in islice(queue, ahead):
+        submit(day)
+    while scoring:
+        began = time.perf_counter()
+        future: PrefectFuture = next(as_completed(list(scoring)))
+        waited = time.perf_counter() - began
+        day, n_articles = scoring.pop(future)
+        for following in islice(queue, 1):  # the next day goes out before this one is written
+            submit(following)
+        yield day, n_articles, future.result(), waited
+
+
+def _worker_threads() -> int:
+    """Threads of the Dask cluster behind the running flow's task runner (1 for any other runner)."""
+    client = getattr(get_run_context().task_runner, "client", None)
+    return max(sum(client.nthreads().values()), 1) if client is not None else 1
+
+
+@contextmanager
+def prefect_api_for_workers(scheduler: str | None) -> Iterator[str]:
+    """The Prefect API that the flow and its workers report to: PREFECT_API_URL when set; else a server started
+    on this machine for the duration (only when the scheduler, if any, is on this machine too)."""
+    url = PREFECT_API_URL.value()
+    if scheduler and not _loopback(scheduler) and (not url or _loopback(url)):
+        raise WorkersNeedPrefectApi(
+            f"the Dask workers of {scheduler} run on other machines and cannot reach a Prefect API on this one "
+            f"({url or 'none is configured'}): run `prefect server start --host 0.0.0.0` on a machine they can reach "
+            "and `export PREFECT_API_URL=http://THAT_HOST:4200/api` here, then run the backfill again")
+    if url:
+        yield url
+        return
+    get_logger("tremor.backfill").info("No PREFECT_API_URL: starting a Prefect server on this machine for this "
+                                       "backfill (set PREFECT_API_URL to use a running one)")
+    with local_prefect_server() as started:
+        yield started
+
+
+@contextmanager
+def local_prefect_server(home: Path | None = None, timeout_s: float | None = None) -> Iterator[str]:
+    """`prefect server start --host 127.0.0.1` on a free port, state in `home` (default PREFECT_HOME); this
+    process (and every task it sends to a worker) reports to it until exit, when it is stopped."""
+    home = Path(home or PREFECT_HOME.value())
+    home.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url, log = f"http://127.0.0.1:{port}/api", home / "tremor-server.log"
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_UI_ENABLED": "false",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                   "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        _wait_until_healthy(url, server, timeout_s or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), log)
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            _drain_prefect_workers()  # events and logs queued for another API go there first
+            try:
+                yield url
+            finally:
+                _drain_prefect_workers()
+    finally:
+        _stop(server)
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen, timeout_s: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise PrefectServerDidNotStart(f"`prefect server start` exited with {server.returncode}; its output, "
+                                           f"in {log}, ends:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise PrefectServerDidNotStart(
+        f"the Prefect server did not answer at {url} within {timeout_s:.0f} s (raise "
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start --host 127.0.0.1` yourself "
+        f"and `export PREFECT_API_URL=http://127.0.0.1:4200/api`); its output, in {log}, ends:\n{_tail(log)}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the server and the processes it started (its own process group)."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _drain_prefect_workers() -> None:
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all()
+    EventsWorker.drain_all()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _loopback(address: str) -> bool:
+    """Whether a URL or Dask address (tcp://HOST:PORT, HOST:PORT, inproc://...) names this machine."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme == "inproc" or parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])

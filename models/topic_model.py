@@ -1,0 +1,118 @@
+"""`topics.e5-keyword.v1`: multi-label topic confidences from keyword evidence and e5 topic prototypes.
+
+Each topic has a prototype: the mean e5 embedding (models/embeddings.py) of its example sentences in
+en/ja/ko (models/topic_data/examples.jsonl); "no topic" has one too, from relevant news that fits no
+topic. For a text and a topic, four features — keyword evidence (taxonomy keywords found, from
+pipeline/topics.py), the cosine to the topic's prototype standardised over all topics of that text,
+its margin over the best other topic, and its margin over the no-topic prototype — go through one
+logistic regression shared by all topics (fitted on the tuning split of models/topic_data/eval.jsonl;
+few parameters, so 16 topics with a handful of tuning sentences each do not overfit). A topic is
+assigned when its confidence reaches the threshold chosen on the same tuning split.
+
+Arrays in, arrays out: the keyword matching and the records live in pipeline/topics.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+NAME = "topics.e5-keyword.v1"
+SHIPPED = Path(__file__).resolve().parent / "trained" / "topics-v1"
+FEATURES = ("keyword", "similarity_z", "margin_other", "margin_none")
+
+
+def features(keyword_counts: np.ndarray, similarities: np.ndarray, none_similarity: np.ndarray) -> np.ndarray:
+    """(n, topics, 4) features from (n, topics) keyword counts and cosines and the (n,) no-topic cosine."""
+    sims = similarities.astype(np.float64)
+    n, t = sims.shape
+    z = (sims - sims.mean(axis=1, keepdims=True)) / np.maximum(sims.std(axis=1, keepdims=True), 1e-6)
+    best_other = np.empty_like(sims)
+    for j in range(t):
+        best_other[:, j] = np.delete(sims, j, axis=1).max(axis=1) if t > 1 else 0.0
+    return np.stack([np.minimum(keyword_counts, 3).astype(np.float64), z, (sims - best_other) * 10,
+                     (sims - none_similarity[:, None]) * 10], axis=-1).reshape(n, t, len(FEATURES))
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    version: str
+    taxonomy_version: str
+    topic_ids: tuple[str, ...]
+    prototypes: np.ndarray  # (topics, dim), unit rows
+    none_prototype: np.ndarray  # (dim,), unit
+    coef: np.ndarray  # (4,)
+    intercept: float
+    threshold: float
+    name: str = NAME
+
+    def similarities(self, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n, topics) cosines to the prototypes and (n,) to the no-topic prototype (unit embeddings)."""
+        return embeddings @ self.prototypes.T, embeddings @ self.none_prototype
+
+    def confidences(self, keyword_counts: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        """(n, topics) probabilities that each text is about each topic."""
+        if len(embeddings) == 0:
+            return np.zeros((0, len(self.topic_ids)))
+        sims, none = self.similarities(embeddings)
+        return _sigmoid(features(keyword_counts, sims, none) @ self.coef + self.intercept)
+
+    def save(self, out: Path, meta: dict | None = None) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        np.savez(out / "prototypes.npz", prototypes=self.prototypes.astype(np.float32),
+                 none_prototype=self.none_prototype.astype(np.float32))
+        record = {"name": self.name, "version": self.version, "taxonomy_version": self.taxonomy_version,
+                  "topic_ids": list(self.topic_ids), "features": list(FEATURES), "coef": self.coef.tolist(),
+                  "intercept": self.intercept, "threshold": self.threshold, **(meta or {})}
+        (out / "meta.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+
+
+def load(artefacts: Path = SHIPPED) -> TopicModel:
+    meta = json.loads((artefacts / "meta.json").read_text())
+    arrays = np.load(artefacts / "prototypes.npz")
+    return TopicModel(version=meta["version"], taxonomy_version=meta["taxonomy_version"],
+                      topic_ids=tuple(meta["topic_ids"]), prototypes=arrays["prototypes"],
+                      none_prototype=arrays["none_prototype"], coef=np.asarray(meta["coef"], dtype=np.float64),
+                      intercept=float(meta["intercept"]), threshold=float(meta["threshold"]))
+
+
+def prototypes(embeddings: np.ndarray, labels: list[str | None], topic_ids: tuple[str, ...]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Unit mean embedding per topic (rows in `topic_ids` order) and of the no-topic examples (label None)."""
+    def unit_mean(rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            raise ValueError("every topic and 'no topic' needs at least one example")
+        mean = rows.mean(axis=0)
+        return mean / max(np.linalg.norm(mean), 1e-12)
+
+    labels_arr = np.array(labels, dtype=object)
+    protos = np.stack([unit_mean(embeddings[labels_arr == t]) for t in topic_ids])
+    return protos, unit_mean(embeddings[np.array([lab is None for lab in labels])])
+
+
+def fit_combiner(feats: np.ndarray, gold: np.ndarray, c: float = 1.0) -> tuple[np.ndarray, float]:
+    """Logistic regression on (n, topics, 4) features against (n, topics) 0/1 labels: (coef, intercept)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = feats.reshape(-1, feats.shape[-1]), gold.reshape(-1)
+    fitted = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit(x, y)
+    return fitted.coef_[0].astype(np.float64), float(fitted.intercept_[0])
+
+
+def best_threshold(conf: np.ndarray, gold: np.ndarray) -> float:
+    """The confidence threshold with the best micro-F1 (ties: the higher threshold)."""
+    best, best_f1 = 0.5, -1.0
+    for threshold in np.round(np.arange(0.2, 0.951, 0.025), 3):
+        pred = conf >= threshold
+        tp = float((pred & (gold == 1)).sum())
+        f1 = 2 * tp / max(float(pred.sum() + gold.sum()), 1.0)
+        if f1 >= best_f1:
+            best, best_f1 = float(threshold), f1
+    return best
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))

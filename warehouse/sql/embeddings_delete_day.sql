@@ -1,0 +1,1 @@
+DELETE FROM article_embeddings WHERE day = ? AND model_name = ?

@@ -1,0 +1,1 @@
+DELETE FROM emerging_topics WHERE day = ?

@@ -1,0 +1,1 @@
+DELETE FROM article_targets WHERE day = ? AND model_name = ?
