@@ -145,7 +145,8 @@ def run_path(path: str, work: Path) -> dict:
 
 def builds(paths: Sequence[str]) -> list[str]:
     """The ONNX export if any ONNX path is asked for, then each int8 option's file."""
-    return ["export"] * any(p.startswith("onnx") for p in paths) + [f"build:{p}" for p in paths if p.startswith("onnx-")]
+    options = [f"build:{p}" for p in paths if p.startswith("onnx-")]
+    return ["export"] * any(p.startswith("onnx") for p in paths) + options
 
 
 def subprocess_step(step: str, work: str) -> dict:

@@ -1,14 +1,13 @@
 """ONNX Runtime backend for the e5 classifier: the same LoRA-merged fp32 weights, exported once.
 
-`prepare()` exports the merged classifier (models/e5_classifier.py) with torch's TorchScript ONNX
-exporter (dynamic batch and sequence axes; eager attention, whose MatMul/Softmax pattern ORT fuses),
-checks its logits against torch's on en/ja/ko probes, and publishes it atomically beside the rebuilt
-base: $TREMOR_CACHE_DIR/<artefacts folder>-<hash of artefacts and versions>.onnx (~1 min on 2 cores,
-2.6 GB peak RSS, once). Sessions fuse the graph at load (ORT_ENABLE_ALL: LayerNorm, exact erf
-BiasGelu, FusedMatMul). Inference keeps models/e5_inference.py's length-bucketed batches and loads no
-torch model (~1.1 GB RSS). Measured against the alternatives in benchmarks/sentiment_speed.py: ORT's
-offline BERT optimizer (Attention/SkipLayerNorm fusion) ran ~8 % slower on 2 cores and needs 4 GB to
-build; torch's dynamo exporter needs onnxscript, takes 4x longer and leaves a graph no faster.
+`prepare()` exports the merged classifier (models/e5_classifier.py) with torch's TorchScript exporter
+(dynamic batch and sequence axes; eager attention), checks its logits against torch's on en/ja/ko
+probes and publishes it atomically beside the rebuilt base, as
+$TREMOR_CACHE_DIR/<artefacts folder>-<hash of artefacts and versions>.onnx (20-60 s on 2 cores,
+2.6 GB peak RSS, once). Sessions fuse at load (ORT_ENABLE_ALL: LayerNorm, exact erf BiasGelu,
+FusedMatMul); inference keeps models/e5_inference.py's length-bucketed batches and loads no torch
+model (1.16 GB peak RSS). Tried and measured no faster: ORT's offline BERT optimizer (Attention,
+SkipLayerNorm; and 4.1 GB to build) and torch's dynamo exporter (3x slower to export).
 """
 
 from __future__ import annotations
