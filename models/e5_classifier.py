@@ -104,6 +104,14 @@ def save(model: Classifier, out: Path, meta: dict) -> None:
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def check_artefacts(artefacts: Path) -> None:
+    """Raise, saying how to make them, when trained artefacts are missing from `artefacts`."""
+    missing = [f for f in ADAPTER_FILES if not (artefacts / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{artefacts}: trained sentiment artefacts missing ({', '.join(missing)}); "
+                                "run `tremor train sentiment --data DIR --out DIR`")
+
+
 def load(artefacts: Path = SHIPPED) -> Loaded:
     """Base from the cache (rebuilt if absent) + the adapter merged in + the head; eval mode."""
     from peft import PeftModel
@@ -111,10 +119,7 @@ def load(artefacts: Path = SHIPPED) -> Loaded:
 
     from transformers.utils import logging as hf_logging
 
-    missing = [f for f in ADAPTER_FILES if not (artefacts / f).is_file()]
-    if missing:
-        raise FileNotFoundError(f"{artefacts}: trained sentiment artefacts missing ({', '.join(missing)}); "
-                                "run `tremor train sentiment --data DIR --out DIR`")
+    check_artefacts(artefacts)
     hf_logging.disable_progress_bar()
     encoder, tokenizer = build_model(cache_dir())
     with warnings.catch_warnings():  # peft touches transformers' deprecated checkpointing flag

@@ -39,10 +39,7 @@ class ExportMismatch(RuntimeError):
 
 def model_path(artefacts: Path = e5_classifier.SHIPPED) -> Path:
     """Where the exported model of `artefacts` lives (whether or not it exists yet)."""
-    missing = [f for f in e5_classifier.ADAPTER_FILES if not (artefacts / f).is_file()]
-    if missing:
-        raise FileNotFoundError(f"{artefacts}: trained sentiment artefacts missing ({', '.join(missing)}); "
-                                "run `tremor train sentiment --data DIR --out DIR`")
+    e5_classifier.check_artefacts(artefacts)
     digest = hashlib.sha256(f"{EXPORT_FORMAT} torch {version('torch')} ort {version('onnxruntime')}".encode())
     for name in e5_classifier.ADAPTER_FILES:
         digest.update((artefacts / name).read_bytes())

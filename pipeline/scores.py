@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from pipeline.records import Article, ArticleScore, ArticleTarget, SentenceScore
-from pipeline.sentences import ArticleSentiment, Sentence, roll_up
+from pipeline.sentences import ArticleSentiment, Sentence, roll_up_groups
 from pipeline.targets import Mention
 from pipeline.topics import TopicAssignment
 
@@ -75,11 +75,7 @@ def article_targets(sentences: Sequence[Sentence], mentions: Sequence[Sequence[M
                 groups[key].append(i)
             words.setdefault(key, set()).add(mention.text)
     keys = sorted(groups)
-    members = [Sentence("\x1f".join(key), n, sentences[i].start, sentences[i].end, "", sentences[i].lang)
-               for key in keys for n, i in enumerate(groups[key])]
-    index = [i for key in keys for i in groups[key]]
-    rolled = roll_up(["\x1f".join(key) for key in keys], members, [labels[i] for i in index],
-                     [scores[i] for i in index], None if probs is None else probs[index])
+    rolled = roll_up_groups([groups[key] for key in keys], labels, scores, probs)
     out: dict[str, list[ArticleTarget]] = {}
     for (article_id, country), sentiment in zip(keys, rolled, strict=True):
         out.setdefault(article_id, []).append(ArticleTarget(

@@ -86,9 +86,15 @@ def roll_up(article_ids: Sequence[str], sentences: Sequence[Sentence], labels: S
     members: dict[str, list[int]] = {}
     for i, s in enumerate(sentences):
         members.setdefault(s.article_id, []).append(i)
+    return roll_up_groups([members.get(article_id, []) for article_id in article_ids], labels, scores, probs)
+
+
+def roll_up_groups(groups: Sequence[Sequence[int]], labels: Sequence[str | None], scores: Sequence[float],
+                   probs: np.ndarray | None) -> list[ArticleSentiment]:
+    """One ArticleSentiment per group of sentence positions (an article's, or those naming a country)."""
     out = []
-    for article_id in article_ids:
-        idx = [i for i in members.get(article_id, []) if labels[i] is not None]
+    for group in groups:
+        idx = [i for i in group if labels[i] is not None]
         if not idx:
             out.append(ArticleSentiment(None, float("nan"), None))
         elif probs is not None:

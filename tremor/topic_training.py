@@ -64,12 +64,11 @@ def train(taxonomy: Taxonomy, out: Path, examples: Sequence[Labelled], tune: Seq
     report(f"embedding {len(examples)} examples and {len(tune)} tuning sentences")
     ex_emb, tune_emb = embeddings.embed([e.text for e in examples]), embeddings.embed([r.text for r in tune])
     protos, none = topic_model.prototypes(ex_emb, [e.topics[0] if e.topics else None for e in examples], ids)
-    sims, none_sims = tune_emb @ protos.T, tune_emb @ none
-    feats = topic_model.features(_keywords(tune, taxonomy), sims, none_sims)
-    gold = gold_matrix(tune, ids)
-    coef, intercept = topic_model.fit_combiner(feats, gold)
+    counts, gold = _keywords(tune, taxonomy), gold_matrix(tune, ids)
+    coef, intercept = topic_model.fit_combiner(topic_model.features(counts, tune_emb @ protos.T, tune_emb @ none),
+                                               gold)
     model = topic_model.TopicModel(version, taxonomy.version, ids, protos, none, coef, intercept, 0.5)
-    threshold = topic_model.best_threshold(model.confidences(_keywords(tune, taxonomy), tune_emb), gold)
+    threshold = topic_model.best_threshold(model.confidences(counts, tune_emb), gold)
     model = topic_model.TopicModel(version, taxonomy.version, ids, protos, none, coef, intercept, threshold)
     model.save(out, {"embedding": embeddings.NAME, "examples": len(examples), "tune_sentences": len(tune)})
     report(f"coef {dict(zip(topic_model.FEATURES, np.round(coef, 3).tolist(), strict=True))}, "
