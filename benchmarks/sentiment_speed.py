@@ -13,12 +13,13 @@ work, use --rounds: the paths then run interleaved and each keeps its fastest ru
 
 * plain     — transformers fp32: the LoRA-merged model, batches of 32 in input order, the
               tokenizer's own padding (to the longest text of each batch), torch's default threads;
-* shipped   — what `tremor` runs (models/e5_sentiment.py, its default backend on this machine):
-              the same fp32 weights, length-bucketed batches;
+* shipped   — what `tremor` runs (models/e5_sentiment.py with its defaults on this machine): the
+              same weights, length-bucketed batches, precision "auto" (a bf16 encoder where the CPU
+              has native bf16 — AVX512-BF16 or AMX —, else fp32; the row names which);
+* fp32      — precision="fp32": the same weights and buckets, fp32 throughout;
 * int8      — torch, length-bucketed, int8 dynamic quantisation of every Linear (not the default:
               see the agreement column);
-* bf16      — option, not shipped: torch, length-bucketed, under torch.autocast(bfloat16) (fast only
-              on CPUs with bf16 instructions: AVX512-BF16 or AMX);
+* bf16      — precision="bf16" forced (what "auto" picks on a CPU with native bf16);
 * onnx      — backend="onnx" (models/e5_onnx.py): the same fp32 weights exported to ONNX Runtime,
               length-bucketed, as many session threads as torch has;
 * onnx-int8 — option, not shipped: the onnx export with ORT's int8 dynamic quantisation of every
@@ -51,7 +52,7 @@ POOLS = ROOT / "tremor" / "demo" / "pools"
 N_TEXTS = 2000
 BATCH = 32
 MAX_LENGTH = 128
-PATHS = ("plain", "shipped", "int8", "bf16", "onnx", "onnx-int8", "onnx-w8")
+PATHS = ("plain", "shipped", "fp32", "int8", "bf16", "onnx", "onnx-int8", "onnx-w8")
 
 
 def texts(n: int = N_TEXTS, seed: int = 7) -> list[str]:
@@ -109,14 +110,15 @@ def run_path(path: str, work: Path) -> dict:
 
     items = texts()
     started = time.monotonic()
-    if path in ("shipped", "int8", "bf16", "onnx"):
-        backend = {"shipped": None, "onnx": "onnx"}.get(path, "torch")
-        model = E5Sentiment(quantized=path == "int8", backend=backend, threads=torch.get_num_threads())
+    if path in ("shipped", "fp32", "int8", "bf16", "onnx"):
+        options = {"shipped": {}, "onnx": {"backend": "onnx"}, "int8": {"quantized": True, "precision": "fp32"},
+                   "fp32": {"precision": "fp32"}, "bf16": {"precision": "bf16"}}[path]
+        model = E5Sentiment(threads=torch.get_num_threads(), **options)
         load_s = time.monotonic() - started
         t0 = time.monotonic()
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=path == "bf16"):
-            probs = model.probabilities(items)
-        path = f"shipped ({model.backend})" if path == "shipped" else path
+        probs = model.probabilities(items)
+        if path == "shipped":
+            path = f"shipped ({model.backend}, {'bf16' if model.bf16 else 'fp32'})"
     elif path.startswith("onnx-"):
         session, tokenizer = e5_onnx.session(work / f"{path}.onnx", torch.get_num_threads()), e5_onnx.tokenizer()
         load_s = time.monotonic() - started

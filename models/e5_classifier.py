@@ -57,7 +57,7 @@ class Classifier(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        return self.head(self.dropout(mean_pool(hidden, attention_mask)))
+        return self.head(self.dropout(mean_pool(hidden.float(), attention_mask)))  # fp32 even for a bf16 encoder
 
 
 @dataclass(frozen=True)

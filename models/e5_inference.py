@@ -1,8 +1,13 @@
-"""Fast CPU inference for the e5 classifier: length-bucketed batches, int8 dynamic quantisation.
+"""Fast CPU inference for the e5 classifier: length-bucketed batches, bf16, int8 dynamic quantisation.
 
 Bucketing: texts are tokenised once, sorted by token count and batched with their neighbours, so a
 batch pads to its own longest text rather than to the longest of a random batch; results are put
 back in input order.
+
+bf16 (`to_bf16`): the encoder's weights and activations in bfloat16, the pooled vector and the head
+in fp32. Fast only where the CPU multiplies bf16 natively (AVX512-BF16 or AMX; `bf16_native()`);
+elsewhere it is emulated and slower than fp32. (Autocast, which keeps layer norms and residual sums
+in fp32, was measured slower on this CPU at the same label agreement; see README "Speed".)
 """
 
 from __future__ import annotations
@@ -60,6 +65,20 @@ def logits(model: nn.Module, tokenizer, texts: Sequence[str], max_length: int = 
         if progress is not None:
             progress(done)
     return out
+
+
+def to_bf16(model: nn.Module) -> nn.Module:
+    """The classifier with its encoder in bfloat16 (in place); the head stays fp32."""
+    model.encoder.to(torch.bfloat16)
+    return model
+
+
+def bf16_native() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (oneDNN's check: AVX512-BF16 or AMX)."""
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
 
 
 def probabilities(raw_logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

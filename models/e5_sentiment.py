@@ -1,11 +1,17 @@
 """`sentiment.e5.v1`: the trained e5 classifier as a SentimentModel (the default).
 
-Shipped inference path: LoRA merged into the base, fp32, batches bucketed by length, calibrated
+Shipped inference path: LoRA merged into the base, batches bucketed by length, calibrated
 probabilities (temperature from training). Score = P(positive) - P(negative); label = the most
-probable class. Runs on a CUDA device when one is present.
+probable class. Runs on a CUDA device when one is present (fp32).
 
-int8 dynamic quantisation (`quantized=True`) is 2.4x faster again on 2 CPU cores but was measured
-to change 15 % of labels against fp32 and to cost 2-3 points on every development set
+Precision ("auto", the default): the encoder in bf16 on a CPU that multiplies bf16 natively
+(AVX512-BF16/AMX, `e5_inference.bf16_native()`; pooling and head in fp32), fp32 elsewhere. bf16 rows carry the version with a
+"+bf16" suffix (e.g. 1.1.0+bf16), because their probabilities differ slightly from fp32's; see
+README "Speed" for the measured speed-up and agreement, and `tremor eval sentiment --precision` for
+accuracy in each precision.
+
+int8 dynamic quantisation (`quantized=True`) is 2.4-2.6x faster than fp32 on 2 CPU cores but was measured
+to change 15-18 % of labels against fp32 and to cost 2-3 points on every development set
 (benchmarks/sentiment_speed.py, `tremor eval sentiment`), so it is not the default.
 
 `backend="onnx"` runs the same merged fp32 weights in ONNX Runtime (models/e5_onnx.py; exported once
@@ -26,7 +32,7 @@ import numpy as np
 import torch
 
 from models import e5_classifier, e5_inference, e5_onnx
-from models.registry import register
+from models.registry import PRECISIONS, register
 from models.sentiment import Predictions
 from models.sentiment_data import LABELS
 
@@ -40,14 +46,16 @@ class E5Sentiment:
     languages = frozenset({"en", "ja", "ko"})
 
     def __init__(self, artefacts: Path = e5_classifier.SHIPPED, quantized: bool = False, batch_size: int = 32,
-                 backend: str | None = None, threads: int = 0):
+                 backend: str | None = None, threads: int = 0, precision: str = "auto"):
         """`backend`: "torch" (CUDA when present) or "onnx" (CPU); None = DEFAULT_BACKEND. `threads`:
-        the ONNX session's (0 = one per physical core, as torch's default; torch's own is left alone)."""
+        the ONNX session's (0 = one per physical core, as torch's default; torch's own is left alone).
+        `precision`: "auto", "fp32" or "bf16" (torch on CPU only; see the module's docstring)."""
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         self.backend = backend or DEFAULT_BACKEND
         if self.backend not in BACKENDS or (self.backend == "onnx" and quantized):
             raise ValueError(f"backend {self.backend!r} (quantized={quantized}): choose one of {BACKENDS}; "
                              "quantized=True is torch's int8 and needs backend='torch'")
+        self.bf16 = _bf16(precision, self.backend == "torch" and self.device.type == "cpu" and not quantized)
         self.batch_size = batch_size
         if self.backend == "onnx":
             self.device = torch.device("cpu")
@@ -56,8 +64,8 @@ class E5Sentiment:
             loaded = e5_classifier.load(artefacts)
             self.tokenizer, meta = loaded.tokenizer, loaded.meta
             model = e5_inference.quantize(loaded.model) if self.device.type == "cpu" and quantized else loaded.model
-            self.model = model.to(self.device)
-        self.version = str(meta.get("version", "0"))
+            self.model = e5_inference.to_bf16(model) if self.bf16 else model.to(self.device)
+        self.version = str(meta.get("version", "0")) + ("+bf16" if self.bf16 else "")
         self.temperature, self.max_length = float(meta.get("temperature", 1.0)), int(meta.get("max_length", 128))
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -80,6 +88,15 @@ class E5Sentiment:
         return Predictions(labels=labels, scores=scores, probs=probs)
 
 
+def _bf16(precision: str, possible: bool) -> bool:
+    """Whether to run in bf16: asked for ("bf16", where possible), or "auto" on a CPU with native bf16."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
+    if precision == "bf16" and not possible:
+        raise ValueError("precision 'bf16' runs torch on the CPU only, without int8 (quantized=False)")
+    return precision == "bf16" or (precision == "auto" and possible and e5_inference.bf16_native())
+
+
 @register(NAME)
-def _load() -> E5Sentiment:
-    return E5Sentiment()
+def _load(precision: str = "auto") -> E5Sentiment:
+    return E5Sentiment(precision=precision)

@@ -7,15 +7,17 @@ from functools import lru_cache
 
 from models.sentiment import SentimentModel
 
-_LOADERS: dict[str, Callable[[], SentimentModel]] = {}
+Loader = Callable[..., SentimentModel]  # loader(precision=...) -> model; models without a choice ignore it
+_LOADERS: dict[str, Loader] = {}
+PRECISIONS = ("auto", "fp32", "bf16")
 
 
 class UnknownModel(KeyError):
     """No model is registered under that name."""
 
 
-def register(name: str) -> Callable[[Callable[[], SentimentModel]], Callable[[], SentimentModel]]:
-    def decorate(loader: Callable[[], SentimentModel]) -> Callable[[], SentimentModel]:
+def register(name: str) -> Callable[[Loader], Loader]:
+    def decorate(loader: Loader) -> Loader:
         _LOADERS[name] = loader
         return loader
 
@@ -28,12 +30,16 @@ def available() -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def load_sentiment(name: str) -> SentimentModel:
-    """The model registered under `name`, loaded once per process."""
+def load_sentiment(name: str, precision: str = "auto") -> SentimentModel:
+    """The model registered under `name`, loaded once per process (per precision). `precision`: "auto"
+    (the model's measured-best choice for this machine), "fp32" or "bf16"; models with one way to run
+    ignore it."""
     _import_backends()
     if name not in _LOADERS:
         raise UnknownModel(f"no sentiment model {name!r}; registered: {', '.join(sorted(_LOADERS))}")
-    return _LOADERS[name]()
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
+    return _LOADERS[name](precision=precision)
 
 
 def _import_backends() -> None:

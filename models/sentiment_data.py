@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +106,22 @@ READERS = (_nsmc, _economy_watchers, _phrasebank, _marc, _chabsa, _tweets)
 TRAIN_CAPS = {"ko_nsmc": 12000, "ja_economy_watchers": 8000, "ja_chabsa": 3000}
 # How many development rows the evaluation reads (seeded sample) — enough for +-1-2 point figures.
 DEV_CAPS = {"ko_nsmc": 2000, "ja_economy_watchers": 2000}
+
+
+def train_caps(overrides: Iterable[str]) -> dict[str, int]:
+    """TRAIN_CAPS with "SET=ROWS" overrides applied (ROWS 0 = every training row of that set)."""
+    caps = dict(TRAIN_CAPS)
+    known = {"ko_nsmc", "ja_economy_watchers", "ja_chabsa", "ja_marc", "en_financial_phrasebank",
+             "ko_financial_phrasebank"}
+    for item in overrides:
+        name, _, rows = item.partition("=")
+        if name not in known or not rows.isdigit():
+            raise ValueError(f"{item!r}: expected SET=ROWS with SET one of {', '.join(sorted(known))}")
+        if int(rows) == 0:
+            caps.pop(name, None)
+        else:
+            caps[name] = int(rows)
+    return caps
 
 
 def load(folder: Path | str, split: str, caps: dict[str, int] | None = None, seed: int = 13) -> list[Example]:

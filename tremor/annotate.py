@@ -92,7 +92,7 @@ def score_articles(articles: Sequence[Article], cfg: ModelSettings
                    ) -> tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]:
     """Article score rows (with topics and targets), the sentence rows behind them, and the articles'
     embeddings (those the topic model made)."""
-    model = load_sentiment(cfg.sentiment)
+    model = load_sentiment(cfg.sentiment, cfg.precision)
     taxonomy = load_taxonomy(cfg.taxonomy)
     topics = load_topic_model(cfg.topics, taxonomy)
     parts = sentences.split_articles(articles)

@@ -219,24 +219,35 @@ def train_sentiment(data: DataOption,
                     max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop early (smoke runs)")] = None,
                     init: Annotated[Path | None, typer.Option("--init", help="Continue training these artefacts (another pass)")] = None,
                     lr: Annotated[float, typer.Option("--lr", help="LoRA learning rate (the head's is 4x)")] = 5e-4,
-                    seed: Annotated[int, typer.Option("--seed", help="Sampling and shuffling seed")] = 13) -> None:
+                    seed: Annotated[int, typer.Option("--seed", help="Sampling and shuffling seed")] = 13,
+                    cap: Annotated[list[str] | None, typer.Option("--cap", help="SET=ROWS: train on this many rows of a set "
+                                                                 "(repeatable; 0 = all) instead of the default cap")] = None,
+                    version: Annotated[str, typer.Option("--version", help="Version written into meta.json")] = "1.0.0") -> None:
     """Fine-tune the e5 sentiment model (LoRA on the top layers + head) on the training splits."""
-    from models.sentiment_data import TRAIN, load
+    from models.sentiment_data import TRAIN, load, train_caps
     from models.train_sentiment import TrainConfig, train
 
+    try:
+        caps = train_caps(cap or [])
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--cap") from None
     config = TrainConfig(max_steps=max_steps, lr=lr, head_lr=4 * lr, seed=seed)
-    meta = train(load(data, TRAIN, seed=seed), out, config, report=console.print, init=init)
+    meta = train(load(data, TRAIN, caps=caps, seed=seed), out, config, report=console.print, init=init, version=version)
     console.print(f"saved {meta['name']} {meta['version']} to {out} (temperature {meta['temperature']})")
 
 
 @eval_app.command("sentiment")
 def eval_sentiment(data: DataOption,
                    artefacts: Annotated[Path | None, typer.Option("--model-dir", help="Trained artefacts [default: the shipped ones]")] = None,
-                   baseline: Annotated[str, typer.Option("--baseline", help="Registered model scored on the same rows")] = "sentiment.lexicon.v1") -> None:
+                   baseline: Annotated[str, typer.Option("--baseline", help="Registered model scored on the same rows")] = "sentiment.lexicon.v1",
+                   precision: Annotated[str, typer.Option("--precision", help="auto (bf16 on a CPU with native bf16, else fp32), fp32 or bf16")] = "auto") -> None:
     """Print the development-split table: the e5 model beside the baseline, with calibration (ECE)."""
     from models.evaluate_sentiment import evaluate, render
+    from models.registry import PRECISIONS
 
-    Console(width=max(console.width, 150)).print(render(evaluate(data, artefacts, baseline)))
+    if precision not in PRECISIONS:
+        raise typer.BadParameter(f"{precision!r}: choose one of {', '.join(PRECISIONS)}", param_hint="--precision")
+    Console(width=max(console.width, 150)).print(render(evaluate(data, artefacts, baseline, precision=precision)))
 
 
 TopicDirOption = Annotated[Path | None, typer.Option("--model-dir", help="Topic model artefacts [default: the shipped ones]")]

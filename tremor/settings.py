@@ -77,6 +77,9 @@ class ModelSettings(BaseModel):
     topics: str = Field("topics.e5-keyword.v1", description="Topic model: 'topics.e5-keyword.v1' (keywords + e5 "
                         "prototypes) or 'keywords' (taxonomy keywords alone)")
     batch_size: int = Field(1024, ge=1, description="Sentences per model call (the model batches inside, by length)")
+    precision: Literal["auto", "fp32", "bf16"] = Field("auto", description="e5 sentiment arithmetic: 'auto' = bf16 "
+                                                      "on a CPU with native bf16 (AVX512-BF16/AMX), else fp32; bf16 "
+                                                      "rows carry version '<v>+bf16'")
 
 
 Names = str | list[str]

@@ -56,3 +56,27 @@ def test_the_split_is_a_stable_hash_near_its_share():
 def test_a_missing_file_names_the_folder(tmp_path):
     with pytest.raises(MissingData, match=str(tmp_path)):
         load(tmp_path, TRAIN)
+
+
+def test_train_caps_take_set_overrides_and_zero_means_every_row(data):
+    from models.sentiment_data import TRAIN_CAPS, train_caps
+
+    caps = train_caps(["ko_nsmc=0", "ja_economy_watchers=4000", "ja_marc=7"])
+    assert "ko_nsmc" not in caps and caps["ja_economy_watchers"] == 4000 and caps["ja_marc"] == 7
+    assert caps["ja_chabsa"] == TRAIN_CAPS["ja_chabsa"] and train_caps([]) == TRAIN_CAPS
+    one = load(data, TRAIN, caps=train_caps(["ja_economy_watchers=1"]))
+    assert sum(r.dataset == "ja_economy_watchers" for r in one) == 1
+    for bad in ("nsmc=10", "ko_nsmc", "ko_nsmc=-1", "ko_nsmc=many"):
+        with pytest.raises(ValueError, match="SET=ROWS"):
+            train_caps([bad])
+
+
+def test_train_sentiment_refuses_a_bad_cap_before_loading_anything(data, tmp_path):
+    from typer.testing import CliRunner
+
+    from tremor.cli import app
+
+    result = CliRunner().invoke(app, ["train", "sentiment", "--data", str(data), "--out", str(tmp_path / "out"),
+                                      "--cap", "nsmc=10"])
+    assert result.exit_code == 2 and "SET=ROWS" in result.output
+    assert not (tmp_path / "out").exists()
