@@ -72,7 +72,7 @@ def test_eval_sentiment_refuses_an_unknown_precision(tmp_path):
     assert result.exit_code == 2 and "auto, fp32, bf16" in result.output
 
 
-def test_the_precision_setting_reaches_the_scoring(monkeypatch):
+def test_the_precision_setting_is_read_from_the_environment_and_checked(monkeypatch):
     from tremor.settings import Settings
 
     assert Settings().models.precision == "auto"
