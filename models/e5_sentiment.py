@@ -5,10 +5,10 @@ probabilities (temperature from training). Score = P(positive) - P(negative); la
 probable class. Runs on a CUDA device when one is present (fp32).
 
 Precision ("auto", the default): the encoder in bf16 on a CPU that multiplies bf16 natively
-(AVX512-BF16/AMX, `e5_inference.bf16_native()`; pooling and head in fp32), fp32 elsewhere. bf16 rows carry the version with a
-"+bf16" suffix (e.g. 1.1.0+bf16), because their probabilities differ slightly from fp32's; see
-README "Speed" for the measured speed-up and agreement, and `tremor eval sentiment --precision` for
-accuracy in each precision.
+(AVX512-BF16/AMX, `e5_inference.bf16_native()`; pooling and head in fp32), fp32 elsewhere. bf16
+rows carry the version with a "+bf16" suffix (e.g. 1.2.0+bf16), because their probabilities differ
+slightly from fp32's; see README "Speed" for the measured speed-up and agreement, and
+`tremor eval sentiment --precision` for accuracy in each precision.
 
 int8 dynamic quantisation (`quantized=True`) is 2.4-2.6x faster than fp32 on 2 CPU cores but was measured
 to change 15-18 % of labels against fp32 and to cost 2-3 points on every development set
