@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,19 +79,44 @@ class Loaded:
 def new_for_training(top_layers: int, rank: int, alpha: int, dropout: float,
                      init: Path | None = None) -> tuple[Classifier, object]:
     """The base with LoRA adapters on its top layers and a head — fresh, or continued from the
-    artefacts in `init` — and everything else frozen."""
-    from peft import LoraConfig, PeftModel, get_peft_model
+    artefacts in `init` — and everything else frozen. `init` may cover fewer layers than
+    `top_layers` (its layers continue, the others start fresh), never more."""
+    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
     from safetensors.torch import load_file
 
-    encoder, tokenizer = build_model(cache_dir())
     if init is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            model = Classifier(PeftModel.from_pretrained(encoder, init, is_trainable=True))
-        model.head.load_state_dict(load_file(init / "head.safetensors"))
-        return model, tokenizer
+        check_init(init, top_layers, rank, alpha)
+    encoder, tokenizer = build_model(cache_dir())
     config = LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=dropout, target_modules=lora_target(top_layers))
-    return Classifier(get_peft_model(encoder, config)), tokenizer
+    model = Classifier(get_peft_model(encoder, config))
+    if init is not None:
+        loaded = set_peft_model_state_dict(model.encoder, load_file(init / "adapter_model.safetensors"))
+        if loaded.unexpected_keys:
+            raise ValueError(f"{init}: adapter weights this model has no place for: {loaded.unexpected_keys[:3]}")
+        model.head.load_state_dict(load_file(init / "head.safetensors"))
+    return model, tokenizer
+
+
+def check_init(init: Path, top_layers: int, rank: int = 16, alpha: int = 32) -> None:
+    """Raise ValueError unless the artefacts in `init` can continue as LoRA of this rank on the top
+    `top_layers` layers."""
+    check_artefacts(init)
+    done = json.loads((init / "adapter_config.json").read_text(encoding="utf-8"))
+    if (done["r"], done["lora_alpha"]) != (rank, alpha):
+        raise ValueError(f"{init}: adapter of rank {done['r']} (alpha {done['lora_alpha']}); "
+                         f"this training uses rank {rank} (alpha {alpha})")
+    extra = adapted_layers(done["target_modules"]) - set(range(N_LAYERS - top_layers, N_LAYERS))
+    if extra:
+        raise ValueError(f"{init}: adapts layers {sorted(adapted_layers(done['target_modules']))}, "
+                         f"beyond the top {top_layers}; pass a larger --top-layers")
+
+
+def adapted_layers(target_modules: str) -> set[int]:
+    """The encoder layers a peft target regex (as lora_target writes it) adapts."""
+    found = re.search(r"encoder\\\.layer\\\.\(([\d|]+)\)", target_modules)
+    if found is None:
+        raise ValueError(f"not a target written by lora_target: {target_modules!r}")
+    return {int(i) for i in found.group(1).split("|")}
 
 
 def save(model: Classifier, out: Path, meta: dict) -> None:

@@ -6,7 +6,7 @@ probable class. Runs on a CUDA device when one is present (fp32).
 
 Precision ("auto", the default): the encoder in bf16 on a CPU that multiplies bf16 natively
 (AVX512-BF16/AMX, `e5_inference.bf16_native()`; pooling and head in fp32), fp32 elsewhere. bf16
-rows carry the version with a "+bf16" suffix (e.g. 1.2.0+bf16), because their probabilities differ
+rows carry the version with a "+bf16" suffix (e.g. 1.3.0+bf16), because their probabilities differ
 slightly from fp32's; see README "Speed" for the measured speed-up and agreement, and
 `tremor eval sentiment --precision` for accuracy in each precision.
 

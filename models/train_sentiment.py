@@ -3,7 +3,9 @@
 Why this shape (measured on 2 cores, batch 32, 48 tokens): full fine-tuning ~8 examples/s, LoRA on
 all 12 layers 14.8/s, LoRA on the top 6 layers 26.6/s — the frozen lower half needs no backward
 pass and the 96M-weight embedding table no optimiser state. So: LoRA (rank 16) on every linear of
-layers 6-11, a fresh head, AdamW with warm-up and linear decay, batches bucketed by length.
+the top layers (6 by default; a later pass may widen to 12 and continue its init's layers), a head,
+AdamW with warm-up and linear decay, batches bucketed by length; optionally the forward pass under
+bf16 autocast (``precision="bf16"``, for CPUs with native bf16).
 
 After training, a temperature is fitted on a calibration slice held back from the training split
 (never the development split), so that the probabilities are calibrated.
@@ -47,6 +49,7 @@ class TrainConfig:
     calibration_rows: int = 1000
     checkpoint_every: int = 200
     seed: int = 13
+    precision: str = "fp32"  # or "bf16": autocast the forward pass (CPUs with native bf16)
     max_steps: int | None = None  # for smoke tests
 
 
@@ -84,7 +87,9 @@ def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainCon
     started, seen, smoothed = time.monotonic(), 0, None
     for step, batch in enumerate(plan[:total], start=1):
         input_ids, mask = e5_inference.pad(ids, batch, tokenizer.pad_token_id)
-        loss = torch.nn.functional.cross_entropy(model(input_ids, mask), labels[batch])
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.precision == "bf16"):
+            logits = model(input_ids, mask)
+        loss = torch.nn.functional.cross_entropy(logits.float(), labels[batch])
         loss.backward()
         torch.nn.utils.clip_grad_norm_(lora + list(model.head.parameters()), 1.0)
         optimiser.step()

@@ -43,7 +43,7 @@ def test_dockerfile_passes_hadolint_and_runs_the_daily_flow():
 
 
 def test_score_writes_one_object_per_row_in_order_and_leaves_unsupported_languages_unscored():
-    # (not "Seoul bitterly condemned Tokyo's retaliation …": model 1.2.0 misreads that one, see README)
+    # (not "Seoul bitterly condemned Tokyo's retaliation …": models 1.2.0 and 1.3.0 misread that one, see README)
     rows = [{"id": 1, "text": "South Korea angrily protested Tokyo's retaliation over the forced labor ruling."},
             {"id": 2, "text": "両国は文化交流の拡大を歓迎した。", "lang": "ja"},
             {"id": 3, "text": "Le sommet s'est bien passé."},

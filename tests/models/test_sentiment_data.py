@@ -80,3 +80,39 @@ def test_train_sentiment_refuses_a_bad_cap_before_loading_anything(data, tmp_pat
                                       "--cap", "nsmc=10"])
     assert result.exit_code == 2 and "SET=ROWS" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_train_sentiment_refuses_an_init_it_cannot_continue_and_an_unknown_precision(data, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from models.e5_classifier import ADAPTER_FILES, lora_target
+    from tremor.cli import app
+
+    init = tmp_path / "init"
+    init.mkdir()
+    for name in ADAPTER_FILES:
+        (init / name).write_text("{}")
+    (init / "adapter_config.json").write_text(json.dumps({"r": 16, "lora_alpha": 32, "target_modules": lora_target(8)}))
+    command = ["train", "sentiment", "--data", str(data), "--out", str(tmp_path / "out"), "--init", str(init)]
+    narrower = CliRunner(env={"COLUMNS": "300"}).invoke(app, command + ["--top-layers", "6"])
+    assert narrower.exit_code == 2 and "larger --top-layers" in narrower.output
+    fp16 = CliRunner().invoke(app, command + ["--top-layers", "8", "--precision", "fp16"])
+    assert fp16.exit_code == 2 and "fp32 or bf16" in fp16.output
+    missing = CliRunner(env={"COLUMNS": "300"}).invoke(app, command[:-1] + [str(tmp_path / "nothing")])
+    assert missing.exit_code == 2 and "artefacts missing" in missing.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_train_average_refuses_a_single_pass_before_loading_anything(data, tmp_path):
+    from typer.testing import CliRunner
+
+    from tremor.cli import app
+
+    runner, options = CliRunner(env={"COLUMNS": "300"}), ["--data", str(data), "--out", str(tmp_path / "out")]
+    result = runner.invoke(app, ["train", "average", str(tmp_path / "nothing"), *options])
+    assert result.exit_code == 2 and "at least two passes" in result.output
+    missing = runner.invoke(app, ["train", "average", str(tmp_path / "a"), str(tmp_path / "b"), *options])
+    assert missing.exit_code == 2 and "artefacts missing" in missing.output
+    assert not (tmp_path / "out").exists()
