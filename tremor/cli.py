@@ -260,14 +260,14 @@ def train_average(passes: Annotated[list[Path], typer.Argument(help="Folders of 
 
     from models.sentiment_data import TRAIN, load
     from models.soup import average, check_passes
+    from models.train_sentiment import hold_back
 
     try:
         check_passes(passes, out)
     except (ValueError, FileNotFoundError) as e:
         raise typer.BadParameter(str(e), param_hint="PASSES") from None
-    rows = load(data, TRAIN, seed=seed)
-    random.Random(seed).shuffle(rows)
-    meta = average(passes, out, rows[:1000], version, report=console.print)
+    calibration, _ = hold_back(load(data, TRAIN, seed=seed), 1000, random.Random(seed))
+    meta = average(passes, out, calibration, version, report=console.print)
     console.print(f"saved {meta['name']} {meta['version']} to {out} (temperature {meta['temperature']})")
 
 
