@@ -20,7 +20,7 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 
-$(VENV)/.installed: pyproject.toml requirements-nodeps.txt models/trained/sentiment-e5-v1/meta.json | $(BIN)/uv
+$(VENV)/.installed: pyproject.toml requirements-nodeps.txt models/trained/sentiment-e5-v1/meta.json models/trained/sentiment-e5-v2/meta.json | $(BIN)/uv
 	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode $(TORCH_SRC) -e '.[dev]'
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -r requirements-nodeps.txt
 	$(BIN)/tremor models --prepare

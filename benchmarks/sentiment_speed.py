@@ -16,6 +16,8 @@ work, use --rounds: the paths then run interleaved and each keeps its fastest ru
 * shipped   — what `tremor` runs (models/e5_sentiment.py with its defaults on this machine): the
               same weights, length-bucketed batches, precision "auto" (a bf16 encoder where the CPU
               has native bf16 — AVX512-BF16 or AMX —, else fp32; the row names which);
+* v1        — the shipped path with the previous model's weights (sentiment.e5.v1): the speed and memory
+              of the path before and after a new model (its agreement with plain compares other weights);
 * fp32      — precision="fp32": the same weights and buckets, fp32 throughout;
 * int8      — torch, length-bucketed, int8 dynamic quantisation of every Linear (not the default:
               see the agreement column);
@@ -52,7 +54,7 @@ POOLS = ROOT / "tremor" / "demo" / "pools"
 N_TEXTS = 2000
 BATCH = 32
 MAX_LENGTH = 128
-PATHS = ("plain", "shipped", "fp32", "int8", "bf16", "onnx", "onnx-int8", "onnx-w8")
+PATHS = ("plain", "shipped", "v1", "fp32", "int8", "bf16", "onnx", "onnx-int8", "onnx-w8")
 
 
 def texts(n: int = N_TEXTS, seed: int = 7) -> list[str]:
@@ -110,9 +112,12 @@ def run_path(path: str, work: Path) -> dict:
 
     items = texts()
     started = time.monotonic()
-    if path in ("shipped", "fp32", "int8", "bf16", "onnx"):
+    if path in ("shipped", "v1", "fp32", "int8", "bf16", "onnx"):
+        from models.e5_sentiment import ARTEFACTS
+
         options = {"shipped": {}, "onnx": {"backend": "onnx"}, "int8": {"quantized": True, "precision": "fp32"},
-                   "fp32": {"precision": "fp32"}, "bf16": {"precision": "bf16"}}[path]
+                   "fp32": {"precision": "fp32"}, "bf16": {"precision": "bf16"},
+                   "v1": {"artefacts": ARTEFACTS["sentiment.e5.v1"]}}[path]
         model = E5Sentiment(threads=torch.get_num_threads(), **options)
         load_s = time.monotonic() - started
         t0 = time.monotonic()

@@ -26,7 +26,8 @@ PREFIX = "query: "
 HIDDEN = 384
 N_LAYERS = 12
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "head.safetensors", "meta.json")
-SHIPPED = Path(__file__).resolve().parent / "trained" / "sentiment-e5-v1"
+TRAINED = Path(__file__).resolve().parent / "trained"
+SHIPPED = TRAINED / "sentiment-e5-v2"  # the default model's artefacts (models/e5_sentiment.py lists all)
 
 
 def cache_dir() -> Path:
@@ -111,6 +112,16 @@ def check_init(init: Path, top_layers: int, rank: int = 16, alpha: int = 32) -> 
                          f"beyond the top {top_layers}; pass a larger --top-layers")
 
 
+def init_rank(init: Path) -> dict[str, int]:
+    """{"rank", "alpha"} of the adapter in `init` (raises FileNotFoundError/ValueError when unreadable)."""
+    check_artefacts(init)
+    done = json.loads((init / "adapter_config.json").read_text(encoding="utf-8"))
+    try:
+        return {"rank": int(done["r"]), "alpha": int(done["lora_alpha"])}
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"{init}: adapter_config.json names no LoRA rank and alpha") from None
+
+
 def adapted_layers(target_modules: str) -> set[int]:
     """The encoder layers a peft target regex (as lora_target writes it) adapts."""
     found = re.search(r"encoder\\\.layer\\\.\(([\d|]+)\)", target_modules)
@@ -120,12 +131,14 @@ def adapted_layers(target_modules: str) -> set[int]:
 
 
 def save(model: Classifier, out: Path, meta: dict) -> None:
-    """Write the adapter, the head and meta.json into `out` (nothing of the frozen base)."""
-    from safetensors.torch import save_file
+    """Write the adapter (float16), the head and meta.json into `out` (nothing of the frozen base)."""
+    from safetensors.torch import load_file, save_file
 
     out.mkdir(parents=True, exist_ok=True)
     model.encoder.save_pretrained(out)
     (out / "README.md").unlink(missing_ok=True)  # peft's empty model-card template
+    adapter = out / "adapter_model.safetensors"  # stored in float16, as the soup's (loading casts back to fp32)
+    save_file({k: v.to(torch.float16).contiguous() for k, v in load_file(adapter).items()}, adapter)
     save_file({k: v.detach().contiguous() for k, v in model.head.state_dict().items()}, out / "head.safetensors")
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -1,4 +1,7 @@
-"""`sentiment.e5.v1`: the trained e5 classifier as a SentimentModel (the default).
+"""The trained e5 classifiers as SentimentModels: `sentiment.e5.v2` (the default: the *tone of
+relations news*, models/tone_data/guideline.md) and `sentiment.e5.v1` (review and market polarity,
+kept selectable). Both are a LoRA adapter + head on the same base; a row's model name and version
+come from the artefacts' meta.json.
 
 Shipped inference path: LoRA merged into the base, batches bucketed by length, calibrated
 probabilities (temperature from training). Score = P(positive) - P(negative); label = the most
@@ -36,13 +39,14 @@ from models.registry import PRECISIONS, register
 from models.sentiment import Predictions
 from models.sentiment_data import LABELS
 
-NAME = "sentiment.e5.v1"
+NAME = "sentiment.e5.v2"
+ARTEFACTS = {"sentiment.e5.v2": e5_classifier.TRAINED / "sentiment-e5-v2",
+             "sentiment.e5.v1": e5_classifier.TRAINED / "sentiment-e5-v1"}
 BACKENDS = ("torch", "onnx")
 DEFAULT_BACKEND = "torch"  # onnx measured 1.56-1.80x plain, not the 2.5x that would make it the CPU default
 
 
 class E5Sentiment:
-    name = NAME
     languages = frozenset({"en", "ja", "ko"})
 
     def __init__(self, artefacts: Path = e5_classifier.SHIPPED, quantized: bool = False, batch_size: int = 32,
@@ -65,6 +69,7 @@ class E5Sentiment:
             self.tokenizer, meta = loaded.tokenizer, loaded.meta
             model = e5_inference.quantize(loaded.model) if self.device.type == "cpu" and quantized else loaded.model
             self.model = e5_inference.to_bf16(model) if self.bf16 else model.to(self.device)
+        self.name = str(meta.get("name", NAME))
         self.version = str(meta.get("version", "0")) + ("+bf16" if self.bf16 else "")
         self.temperature, self.max_length = float(meta.get("temperature", 1.0)), int(meta.get("max_length", 128))
 
@@ -97,6 +102,12 @@ def _bf16(precision: str, possible: bool) -> bool:
     return precision == "bf16" or (precision == "auto" and possible and e5_inference.bf16_native())
 
 
-@register(NAME)
-def _load(precision: str = "auto") -> E5Sentiment:
-    return E5Sentiment(precision=precision)
+def _loader(name: str):
+    def load(precision: str = "auto") -> E5Sentiment:
+        return E5Sentiment(ARTEFACTS[name], precision=precision)
+
+    return load
+
+
+for _name in ARTEFACTS:
+    register(_name)(_loader(_name))

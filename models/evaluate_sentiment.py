@@ -42,6 +42,7 @@ class Row:
     macro_f1: float
     ece: float
     model_version: str = ""
+    model_name: str = ""
 
 
 def accuracy(pred: Sequence[str], gold: Sequence[str]) -> float:
@@ -89,7 +90,7 @@ def evaluate(data: Path | str, artefacts: Path | None = None, baseline: str = "s
     from models.registry import load_sentiment
 
     model = (E5Sentiment(artefacts, precision=precision) if artefacts is not None
-             else load_sentiment("sentiment.e5.v1", precision))
+             else load_sentiment("sentiment.e5.v2", precision))
     base = load_sentiment(baseline)
     rows = list(examples) if examples is not None else load(data, DEV)
     by_set: dict[str, list[Example]] = {}
@@ -105,16 +106,17 @@ def evaluate(data: Path | str, artefacts: Path | None = None, baseline: str = "s
         out.append(Row(dataset=dataset, lang=items[0].lang, n=len(items), metric=metric,
                        model=score(mine_labels, gold), baseline=score(their_labels, gold), target=target,
                        accuracy=accuracy(mine_labels, gold), macro_f1=macro_f1(mine_labels, gold),
-                       ece=expected_calibration_error(mine.probs, gold), model_version=model.version))
+                       ece=expected_calibration_error(mine.probs, gold), model_version=model.version,
+                       model_name=model.name))
     return out
 
 
-def render(rows: Sequence[Row], model_name: str = "e5.v1", baseline_name: str = "lexicon"):
+def render(rows: Sequence[Row], model_name: str = "e5", baseline_name: str = "lexicon"):
     from rich.table import Table
 
     table = Table("set", "lang", "n", "metric", model_name, baseline_name, "target", "met", "e5 acc",
                   "e5 macro-F1", "e5 ECE", title="Sentiment, development splits (never trained on)"
-                  + (f" — sentiment.e5.v1 {rows[0].model_version}" if rows and rows[0].model_version else ""))
+                  + (f" — {rows[0].model_name} {rows[0].model_version}" if rows and rows[0].model_version else ""))
     for r in rows:
         met = "" if r.target is None else ("yes" if r.model >= r.target else "NO")
         table.add_row(r.dataset, r.lang, str(r.n), r.metric, f"{r.model:.3f}", f"{r.baseline:.3f}",

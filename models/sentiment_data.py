@@ -12,6 +12,12 @@ Label mappings (the same for training and for evaluation):
 * ja_chabsa (sentence labels derived from securities-report opinions): positive/negative/neutral
   rows; "mixed" and blank rows are dropped. Split by document.
 * en_tweets (SemEval-2017): development only, never trained on (out-of-domain English check).
+* news_tone and news_real (models/tone_data/train.jsonl, shipped with the code): news sentences and
+  headlines in en/ja/ko labelled for the *tone of relations news* (models/tone_data/guideline.md),
+  kept only where two independent annotators gave the same label — news_tone written for the
+  purpose, news_real verbatim from real news of events outside the real-news evaluation set.
+  Training only: that evaluation set (models/tone_data/news_eval.jsonl, models/news_eval.py) is
+  never read here.
 
 The split is a hash of a stable key (row id, pair id, document id or text), so it never changes
 between runs or machines. Development rows are never used for training, nor for fitting the
@@ -22,12 +28,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 LABELS = ("negative", "neutral", "positive")
+TONE_DIR = Path(__file__).resolve().parent / "tone_data"
 LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 TRAIN, DEV = "train", "dev"
 
@@ -99,7 +107,21 @@ def _tweets(folder: Path) -> Iterator[Example]:
             yield Example(r["text"].strip(), "en", r["label"], "en_tweets", DEV)
 
 
-READERS = (_nsmc, _economy_watchers, _phrasebank, _marc, _chabsa, _tweets)
+def _news_tone(folder: Path) -> Iterator[Example]:
+    """The relations-tone training sentences shipped in models/tone_data (not read from `folder`)."""
+    path = TONE_DIR / "train.jsonl"
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                if r["label"] in LABEL_ID and r["text"].strip():
+                    yield Example(r["text"].strip(), r["lang"], r["label"],
+                                  "news_real" if r.get("source") == "real" else "news_tone", TRAIN)
+
+
+READERS = (_nsmc, _economy_watchers, _phrasebank, _marc, _chabsa, _tweets, _news_tone)
 
 # How many rows of each set training takes (seeded sample), bounded by what 2 CPU cores train in
 # well under an hour; every other training row is left unused, never moved to dev.
@@ -108,11 +130,25 @@ TRAIN_CAPS = {"ko_nsmc": 12000, "ja_economy_watchers": 8000, "ja_chabsa": 3000}
 DEV_CAPS = {"ko_nsmc": 2000, "ja_economy_watchers": 2000}
 
 
+TRAINED_SETS = ("ko_nsmc", "ja_economy_watchers", "ja_chabsa", "ja_marc", "en_financial_phrasebank",
+                "ko_financial_phrasebank", "news_tone", "news_real")
+
+
+def train_repeats(overrides: Iterable[str]) -> dict[str, int]:
+    """"SET=N" items as {set: N}: the training split of SET is taken N times (N >= 1)."""
+    out: dict[str, int] = {}
+    for item in overrides:
+        name, _, times = item.partition("=")
+        if name not in TRAINED_SETS or not times.isdigit() or int(times) < 1:
+            raise ValueError(f"{item!r}: expected SET=N (N >= 1) with SET one of {', '.join(sorted(TRAINED_SETS))}")
+        out[name] = int(times)
+    return out
+
+
 def train_caps(overrides: Iterable[str]) -> dict[str, int]:
     """TRAIN_CAPS with "SET=ROWS" overrides applied (ROWS 0 = every training row of that set)."""
     caps = dict(TRAIN_CAPS)
-    known = {"ko_nsmc", "ja_economy_watchers", "ja_chabsa", "ja_marc", "en_financial_phrasebank",
-             "ko_financial_phrasebank"}
+    known = set(TRAINED_SETS)
     for item in overrides:
         name, _, rows = item.partition("=")
         if name not in known or not rows.isdigit():
@@ -124,8 +160,13 @@ def train_caps(overrides: Iterable[str]) -> dict[str, int]:
     return caps
 
 
-def load(folder: Path | str, split: str, caps: dict[str, int] | None = None, seed: int = 13) -> list[Example]:
-    """Every example of `split` from every set, each set capped by a seeded sample."""
+def load(folder: Path | str, split: str, caps: dict[str, int] | None = None, seed: int = 13,
+         repeats: dict[str, int] | None = None, skip: Iterable[str] = ()) -> list[Example]:
+    """Every example of `split` from every set not in `skip`, each set capped by a seeded sample and taken
+    `repeats[set]` times (default once)."""
+    unknown = set(skip) - set(TRAINED_SETS)
+    if unknown:
+        raise ValueError(f"unknown set(s) {', '.join(sorted(unknown))}: choose from {', '.join(TRAINED_SETS)}")
     folder = Path(folder)
     caps = (TRAIN_CAPS if split == TRAIN else DEV_CAPS) if caps is None else caps
     out: list[Example] = []
@@ -135,8 +176,10 @@ def load(folder: Path | str, split: str, caps: dict[str, int] | None = None, see
             if ex.split == split and ex.text:
                 by_set.setdefault(ex.dataset, []).append(ex)
         for name, rows in by_set.items():
+            if name in skip:
+                continue
             cap = caps.get(name)
             if cap is not None and len(rows) > cap:
                 rows = random.Random(f"{seed}:{name}").sample(rows, cap)
-            out.extend(rows)
+            out.extend(rows * (repeats or {}).get(name, 1))
     return out

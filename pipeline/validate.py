@@ -17,7 +17,7 @@ from pipeline.normalize import (
     parse_published,
 )
 from pipeline.records import Article, Rejected
-from pipeline.sources import Source, country_of
+from pipeline.sources import Source, country_of, declared_language
 
 REQUIRED = ("url", "title", "text", "published_at", "source")
 RAW_EXCERPT_CHARS = 2000
@@ -54,7 +54,8 @@ def to_article(row: RawRow, registry: dict[str, Source], limits: Limits) -> Arti
         canonical_url=canonical,
         source=source,
         source_country=country_of(source, _optional(fields, "country"), registry),
-        lang=detect_language(f"{title}\n{text}", _optional(fields, "lang")),
+        lang=detect_language(f"{title}\n{text}", declared_language(source, _optional(fields, "lang"),
+                                                                   _optional(fields, "country"), registry)),
         published_at=published,
         title=title,
         text=text,

@@ -55,7 +55,7 @@ def test_score_writes_one_object_per_row_in_order_and_leaves_unsupported_languag
     assert out[0]["sentiment"]["label"] == "negative" and "forced_labour" in out[0]["topics"]
     assert out[1]["sentiment"]["label"] == "positive" and out[1]["lang"] == "ja"
     assert out[3]["lang"] == "zh" and out[3]["sentiment"]["label"] is None
-    assert all(o["sentiment"]["model"] == "sentiment.e5.v1" for o in out)
+    assert all(o["sentiment"]["model"] == "sentiment.e5.v2" for o in out)
     assert abs(sum(out[0]["sentiment"]["probs"].values()) - 1) < 1e-3
 
 

@@ -222,30 +222,74 @@ def train_sentiment(data: DataOption,
                     seed: Annotated[int, typer.Option("--seed", help="Sampling and shuffling seed")] = 13,
                     cap: Annotated[list[str] | None, typer.Option("--cap", help="SET=ROWS: train on this many rows of a set "
                                                                  "(repeatable; 0 = all) instead of the default cap")] = None,
+                    repeat: Annotated[list[str] | None, typer.Option("--repeat", help="SET=N: take this set's training rows "
+                                                                    "N times (repeatable), e.g. news_tone=4")] = None,
+                    skip: Annotated[list[str] | None, typer.Option("--skip", help="Leave this set out (repeatable), e.g. "
+                                                                  "news_tone and news_real to train as v1 was")] = None,
+                    name: Annotated[str, typer.Option("--name", help="Model name written into meta.json")] = "sentiment.e5.v2",
                     version: Annotated[str, typer.Option("--version", help="Version written into meta.json")] = "1.0.0",
                     top_layers: Annotated[int, typer.Option("--top-layers", min=1, max=12, help="LoRA on this many top encoder "
                                                             "layers (an --init covering fewer gains fresh ones)")] = 6,
                     precision: Annotated[str, typer.Option("--precision", help="fp32, or bf16 autocast (faster on CPUs "
-                                                           "with native bf16)")] = "fp32") -> None:
+                                                           "with native bf16)")] = "fp32",
+                    calibrate: Annotated[str, typer.Option("--calibrate", help="Fit the temperature on the real-news dev split "
+                                                           "(news-dev) or on training rows held back (train)")] = "news-dev") -> None:
     """Fine-tune the e5 sentiment model (LoRA on the top layers + head) on the training splits."""
-    from models.e5_classifier import check_init
-    from models.sentiment_data import TRAIN, load, train_caps
+    from dataclasses import replace
+
+    from models.e5_classifier import check_init, init_rank
+    from models.sentiment_data import TRAIN, TRAINED_SETS, load, train_caps, train_repeats
     from models.train_sentiment import TrainConfig, train
 
     try:
         caps = train_caps(cap or [])
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--cap") from None
+    try:
+        repeats = train_repeats(repeat or [])
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--repeat") from None
     if precision not in ("fp32", "bf16"):
         raise typer.BadParameter(f"{precision!r}: choose fp32 or bf16", param_hint="--precision")
+    if calibrate not in ("news-dev", "train"):
+        raise typer.BadParameter(f"{calibrate!r}: choose news-dev or train", param_hint="--calibrate")
+    unknown = set(skip or ()) - set(TRAINED_SETS)
+    if unknown:
+        raise typer.BadParameter(f"{', '.join(sorted(unknown))}: choose from {', '.join(TRAINED_SETS)}", param_hint="--skip")
     config = TrainConfig(max_steps=max_steps, lr=lr, head_lr=4 * lr, seed=seed, top_layers=top_layers, precision=precision)
     if init is not None:
         try:
+            config = replace(config, **init_rank(init))  # a continued adapter keeps its rank (a soup's is k x 16)
             check_init(init, config.top_layers, config.rank, config.alpha)
         except (ValueError, FileNotFoundError) as e:
             raise typer.BadParameter(str(e), param_hint="--init") from None
-    meta = train(load(data, TRAIN, caps=caps, seed=seed), out, config, report=console.print, init=init, version=version)
+    rows, described = _news_dev_calibration() if calibrate == "news-dev" else (None, "")
+    examples = load(data, TRAIN, caps=caps, seed=seed, repeats=repeats, skip=skip or ())
+    meta = train(examples, out, config, report=console.print, init=init, name=name, version=version,
+                 calibrate_on=rows, calibrated_on=described)
     console.print(f"saved {meta['name']} {meta['version']} to {out} (temperature {meta['temperature']})")
+
+
+def _news_dev_calibration() -> tuple[list, str]:
+    """The real-news dev split as calibration rows, and how the meta names them."""
+    from models import news_eval
+
+    dev = news_eval.as_examples(news_eval.read("dev"))
+    return dev, f"real-news dev split ({len(dev)} items, models/tone_data/news_eval.jsonl)"
+
+
+@train_app.command("calibrate")
+def train_calibrate(artefacts: Annotated[Path, typer.Option("--model-dir", help="Trained artefacts whose temperature to refit")]) -> None:
+    """Refit a trained sentiment model's temperature on the real-news dev split (weights untouched)."""
+    from models.e5_classifier import check_artefacts
+    from models.train_sentiment import recalibrate
+
+    try:
+        check_artefacts(artefacts)
+    except FileNotFoundError as e:
+        raise typer.BadParameter(str(e), param_hint="--model-dir") from None
+    meta = recalibrate(artefacts, *_news_dev_calibration(), report=console.print)
+    console.print(f"{meta['name']} {meta['version']}: temperature {meta['temperature']}")
 
 
 @train_app.command("average")
@@ -272,17 +316,35 @@ def train_average(passes: Annotated[list[Path], typer.Argument(help="Folders of 
 
 
 @eval_app.command("sentiment")
-def eval_sentiment(data: DataOption,
+def eval_sentiment(data: Annotated[Path | None, typer.Option("--data", help="Folder of the labelled .tsv files (see README); "
+                                                             "without it only the real-news table is printed")] = None,
                    artefacts: Annotated[Path | None, typer.Option("--model-dir", help="Trained artefacts [default: the shipped ones]")] = None,
                    baseline: Annotated[str, typer.Option("--baseline", help="Registered model scored on the same rows")] = "sentiment.lexicon.v1",
+                   compare: Annotated[list[str] | None, typer.Option("--compare", help="Registered models also scored on the "
+                                                                     "real-news set [default: sentiment.e5.v1 and the baseline]")] = None,
+                   split: Annotated[str, typer.Option("--split", help="Real-news split: test (the figures) or dev")] = "test",
                    precision: Annotated[str, typer.Option("--precision", help="auto (bf16 on a CPU with native bf16, else fp32), fp32 or bf16")] = "auto") -> None:
-    """Print the development-split table: the e5 model beside the baseline, with calibration (ECE)."""
+    """Print the real-news tone table (models/tone_data/news_eval.jsonl, per language and kind) and, with --data,
+    the development-split table of the labelled polarity sets: the e5 model beside the baseline, with ECE."""
+    from models import news_eval
+    from models.e5_sentiment import E5Sentiment
     from models.evaluate_sentiment import evaluate, render
-    from models.registry import PRECISIONS
+    from models.registry import PRECISIONS, load_sentiment
 
     if precision not in PRECISIONS:
         raise typer.BadParameter(f"{precision!r}: choose one of {', '.join(PRECISIONS)}", param_hint="--precision")
-    Console(width=max(console.width, 150)).print(render(evaluate(data, artefacts, baseline, precision=precision)))
+    if split not in news_eval.SPLITS:
+        raise typer.BadParameter(f"{split!r}: choose one of {', '.join(news_eval.SPLITS)}", param_hint="--split")
+    wide = Console(width=max(console.width, 150))
+    model = E5Sentiment(artefacts, precision=precision) if artefacts else load_sentiment("sentiment.e5.v2", precision)
+    models = {f"{model.name} {model.version}": model}
+    for name in compare if compare is not None else ["sentiment.e5.v1", baseline]:
+        other = load_sentiment(name, precision)
+        models.setdefault(f"{other.name} {other.version}", other)
+    items = news_eval.read(split)
+    wide.print(news_eval.render(news_eval.evaluate(models, items), split, [it.label for it in items]))
+    if data is not None:
+        wide.print(render(evaluate(data, artefacts, baseline, precision=precision)))
 
 
 TopicDirOption = Annotated[Path | None, typer.Option("--model-dir", help="Topic model artefacts [default: the shipped ones]")]
@@ -290,29 +352,44 @@ TopicDirOption = Annotated[Path | None, typer.Option("--model-dir", help="Topic 
 
 @train_app.command("topics")
 def train_topics(out: Annotated[Path | None, typer.Option("--out", help="Folder for prototypes.npz and meta.json [default: the shipped model's]")] = None,
+                 real: Annotated[bool, typer.Option("--real/--no-real", help="Also learn from the real news sentences of "
+                                                    "models/tone_data/train.jsonl and pick the threshold on the real-news dev split")] = True,
+                 precision_floor: Annotated[float, typer.Option("--precision-floor", min=0.0, max=1.0, help="Pick the best-F1 "
+                                                                "threshold among those at least this precise")] = 0.88,
+                 version: Annotated[str, typer.Option("--version", help="Version written into meta.json")] = "2",
                  config: ConfigOption = None) -> None:
-    """Learn topic prototypes from models/topic_data/examples.jsonl and fit the keyword + prototype combiner and
-    its threshold on the tuning part of models/topic_data/eval.jsonl (its test part stays unseen)."""
+    """Learn topic prototypes from models/topic_data/examples.jsonl (and, with --real, the real news sentences of
+    models/tone_data/train.jsonl, off-topic ones as hard negatives) and fit the keyword + prototype combiner on the
+    tuning part of models/topic_data/eval.jsonl (and those real sentences); the threshold is chosen on the real-news
+    dev split (--real) or the tuning part. No test split is used."""
     from models.topic_model import SHIPPED
     from pipeline.taxonomy import load_taxonomy
-    from tremor.topic_training import read_eval, read_examples, train
+    from tremor.topic_training import read_eval, read_examples, read_news_eval, read_real_train, train
 
     taxonomy = load_taxonomy(_settings(config, None).models.taxonomy)
-    train(taxonomy, out or SHIPPED, read_examples(), [r for r in read_eval() if r.split == "tune"], report=console.print)
+    tune = [r for r in read_eval() if r.split == "tune"]
+    extra = dict(real=read_real_train(), threshold_rows=[r for r in read_news_eval() if r.split == "tune"]) if real else {}
+    train(taxonomy, out or SHIPPED, read_examples(), tune, version=version, report=console.print,
+          precision_floor=precision_floor, **extra)
 
 
 @eval_app.command("topics")
 def eval_topics(artefacts: TopicDirOption = None, config: ConfigOption = None) -> None:
-    """Print topic micro/macro-F1 per language, keyword-only vs combined, and country-target F1, on
-    models/topic_data/eval.jsonl (the test part was never tuned on)."""
+    """Print topic micro/macro-F1, precision and recall per language, keyword-only vs combined, and country-target
+    F1, on models/topic_data/eval.jsonl (its test part was never tuned on) and on the real-news set
+    models/tone_data/news_eval.jsonl."""
     from models.topic_model import SHIPPED, load
     from pipeline.taxonomy import load_taxonomy
-    from tremor.topic_training import evaluate, evaluate_targets, read_eval, render, render_targets
+    from tremor.topic_training import evaluate, evaluate_targets, read_eval, read_news_eval, render, render_targets
 
-    taxonomy, rows = load_taxonomy(_settings(config, None).models.taxonomy), read_eval()
-    wide = Console(width=max(console.width, 150))
-    wide.print(render(evaluate(taxonomy, rows, load(artefacts or SHIPPED))))
+    taxonomy, rows, news = load_taxonomy(_settings(config, None).models.taxonomy), read_eval(), read_news_eval()
+    model = load(artefacts or SHIPPED)
+    wide = Console(width=max(console.width, 170))
+    wide.print(render(evaluate(taxonomy, rows, model)))
     wide.print(render_targets(evaluate_targets(rows)))
+    real = "real news, models/tone_data/news_eval.jsonl (tune = its dev split, test = its test split)"
+    wide.print(render(evaluate(taxonomy, news, model), real))
+    wide.print(render_targets(evaluate_targets(news), real))
 
 
 def _parse_day(value: str) -> date:

@@ -69,7 +69,7 @@ class SourcesSettings(BaseModel):
 
 
 class ModelSettings(BaseModel):
-    sentiment: str = Field("sentiment.e5.v1", description="Registered name of the sentiment model (`tremor models` lists them)")
+    sentiment: str = Field("sentiment.e5.v2", description="Registered name of the sentiment model (`tremor models` lists them)")
     taxonomy: Path | None = Field(None, description="Topic taxonomy TOML (default: the bundled pipeline/taxonomy.toml)")
     ner: list[Literal["en", "ja"]] = Field(["en", "ja"], description="Languages whose named entities (spaCy "
                                           "en_core_web_sm, GiNZA) refine the gazetteer's country targets; [] = "

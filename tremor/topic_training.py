@@ -30,6 +30,7 @@ class Labelled:
     topics: tuple[str, ...]
     targets: tuple[str, ...] = ()
     split: str = "tune"
+    control: bool = False  # an off-topic control: a topic word in another sense (real-news set)
 
 
 def read_examples(path: Path = DATA / "examples.jsonl") -> list[Labelled]:
@@ -58,19 +59,41 @@ def _keywords(rows: Sequence[Labelled], taxonomy: Taxonomy) -> np.ndarray:
     return keyword_counts([tagger.tag(r.text, r.lang) for r in rows], taxonomy.ids())
 
 
+def read_real_train() -> list[Labelled]:
+    """Real news sentences labelled with topics by two annotators who agreed (models/tone_data/train.jsonl,
+    `source` "real"): events apart from every event of the real-news evaluation set."""
+    from models.sentiment_data import TONE_DIR
+
+    rows = [json.loads(line) for line in (TONE_DIR / "train.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return [Labelled(r["id"], r["lang"], r["text"], tuple(r["topics"]), tuple(r.get("targets", ())), "train")
+            for r in rows if r.get("source") == "real" and "topics" in r]
+
+
 def train(taxonomy: Taxonomy, out: Path, examples: Sequence[Labelled], tune: Sequence[Labelled],
-          version: str = "1", report: Callable[[str], None] = print) -> topic_model.TopicModel:
+          version: str = "1", report: Callable[[str], None] = print, real: Sequence[Labelled] = (),
+          threshold_rows: Sequence[Labelled] = (), precision_floor: float = 0.0) -> topic_model.TopicModel:
+    """Prototypes from `examples` and the single-topic and no-topic rows of `real` (real off-topic sentences
+    are the no-topic prototype's hard negatives); the combiner fitted on `tune` + `real`; the threshold chosen
+    on `threshold_rows` (default `tune`): the best micro-F1 among thresholds whose precision is at least
+    `precision_floor`."""
     ids = tuple(taxonomy.ids())
-    report(f"embedding {len(examples)} examples and {len(tune)} tuning sentences")
-    ex_emb, tune_emb = embeddings.embed([e.text for e in examples]), embeddings.embed([r.text for r in tune])
-    protos, none = topic_model.prototypes(ex_emb, [e.topics[0] if e.topics else None for e in examples], ids)
-    counts, gold = _keywords(tune, taxonomy), gold_matrix(tune, ids)
-    coef, intercept = topic_model.fit_combiner(topic_model.features(counts, tune_emb @ protos.T, tune_emb @ none),
-                                               gold)
+    proto_rows = [*examples, *(r for r in real if len(r.topics) <= 1)]
+    fit_rows, pick_rows = [*tune, *real], list(threshold_rows) or list(tune)
+    report(f"embedding {len(proto_rows)} prototype examples ({len(proto_rows) - len(examples)} real), "
+           f"{len(fit_rows)} combiner rows and {len(pick_rows)} threshold rows")
+    proto_emb = embeddings.embed([e.text for e in proto_rows])
+    fit_emb, pick_emb = embeddings.embed([r.text for r in fit_rows]), embeddings.embed([r.text for r in pick_rows])
+    protos, none = topic_model.prototypes(proto_emb, [e.topics[0] if e.topics else None for e in proto_rows], ids)
+    counts, gold = _keywords(fit_rows, taxonomy), gold_matrix(fit_rows, ids)
+    coef, intercept = topic_model.fit_combiner(topic_model.features(counts, fit_emb @ protos.T, fit_emb @ none), gold)
     model = topic_model.TopicModel(version, taxonomy.version, ids, protos, none, coef, intercept, 0.5)
-    threshold = topic_model.best_threshold(model.confidences(counts, tune_emb), gold)
+    threshold = topic_model.best_threshold(model.confidences(_keywords(pick_rows, taxonomy), pick_emb),
+                                           gold_matrix(pick_rows, ids), precision_floor)
     model = topic_model.TopicModel(version, taxonomy.version, ids, protos, none, coef, intercept, threshold)
-    model.save(out, {"embedding": embeddings.NAME, "examples": len(examples), "tune_sentences": len(tune)})
+    model.save(out, {"embedding": embeddings.NAME, "examples": len(examples), "real_examples": len(real),
+                     "tune_sentences": len(tune), "threshold_sentences": len(pick_rows),
+                     "precision_floor": precision_floor})
     report(f"coef {dict(zip(topic_model.FEATURES, np.round(coef, 3).tolist(), strict=True))}, "
            f"intercept {intercept:.3f}, threshold {threshold}; written to {out}")
     return model
@@ -85,6 +108,27 @@ class Scores:
     keyword_macro: float
     combined_micro: float
     combined_macro: float
+    combined_precision: float = float("nan")
+    combined_recall: float = float("nan")
+    no_topic: int = 0  # sentences whose gold is no topic
+    no_topic_flagged: float = float("nan")  # share of those given a topic by the combined model
+    controls: int = 0  # off-topic controls among them
+    controls_flagged: float = float("nan")  # share of the controls given a topic
+
+
+def read_news_eval() -> list[Labelled]:
+    """The real-news set (models/tone_data/news_eval.jsonl) as topic rows: its dev split plays "tune", its
+    test split "test"; the tone and topic models are never fitted on either."""
+    from models import news_eval
+
+    return [Labelled(it.id, it.lang, it.text, it.topics, it.targets, "test" if it.split == "test" else "tune",
+                     control="offtopic" in it.event) for it in news_eval.read(None)]
+
+
+def precision_recall(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
+    """Micro precision and recall of 0/1 matrices."""
+    tp, fp, fn = (pred & gold).sum(), (pred & ~gold).sum(), (~pred & gold).sum()
+    return float(tp / max(tp + fp, 1)), float(tp / max(tp + fn, 1))
 
 
 def f1_scores(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
@@ -109,21 +153,34 @@ def evaluate(taxonomy: Taxonomy, rows: Sequence[Labelled], model: topic_model.To
         for lang in (*LANGS, "all"):
             mask = np.array([(r.split == split) and (lang == "all" or r.lang == lang) for r in rows])
             if mask.any():
+                none = mask & ~gold.any(axis=1)
+                controls = none & np.array([r.control for r in rows])
                 out.append(Scores(lang, split, int(mask.sum()), *f1_scores(keyword_pred[mask], gold[mask]),
-                                  *f1_scores(combined_pred[mask], gold[mask])))
+                                  *f1_scores(combined_pred[mask], gold[mask]),
+                                  *precision_recall(combined_pred[mask], gold[mask]), int(none.sum()),
+                                  _flagged(combined_pred, none), int(controls.sum()), _flagged(combined_pred, controls)))
     return out
 
 
-def render(scores: Sequence[Scores]):
+def _flagged(pred: np.ndarray, rows: np.ndarray) -> float:
+    """Share of the `rows` (a mask) given at least one topic."""
+    return float(pred[rows].any(axis=1).mean()) if rows.any() else float("nan")
+
+
+def render(scores: Sequence[Scores], title: str = "models/topic_data/eval.jsonl (test = never tuned on)"):
     from rich.table import Table
 
-    table = Table(title="Topic assignment on models/topic_data/eval.jsonl (test = never tuned on)")
+    table = Table(title=f"Topic assignment on {title}")
     for column in ("split", "lang", "n", "keyword micro-F1", "keyword macro-F1", "combined micro-F1",
-                   "combined macro-F1"):
+                   "combined macro-F1", "precision", "recall", "no-topic n", "no-topic given a topic",
+                   "controls n", "controls given a topic"):
         table.add_column(column, justify="right" if column not in ("split", "lang") else "left")
     for s in scores:
         table.add_row(s.split, s.lang, str(s.n), f"{s.keyword_micro:.3f}", f"{s.keyword_macro:.3f}",
-                      f"{s.combined_micro:.3f}", f"{s.combined_macro:.3f}")
+                      f"{s.combined_micro:.3f}", f"{s.combined_macro:.3f}", f"{s.combined_precision:.3f}",
+                      f"{s.combined_recall:.3f}", str(s.no_topic),
+                      "" if np.isnan(s.no_topic_flagged) else f"{s.no_topic_flagged:.0%}", str(s.controls),
+                      "" if np.isnan(s.controls_flagged) else f"{s.controls_flagged:.0%}")
     return table
 
 
@@ -156,10 +213,10 @@ def evaluate_targets(rows: Sequence[Labelled]) -> list[TargetScores]:
     return out
 
 
-def render_targets(scores: Sequence[TargetScores]):
+def render_targets(scores: Sequence[TargetScores], title: str = "the same sentences"):
     from rich.table import Table
 
-    table = Table(title="Country targets (JP, KR, US, KP, CN) on the same sentences: micro-F1")
+    table = Table(title=f"Country targets (JP, KR, US, KP, CN) on {title}: micro-F1")
     for column in ("split", "lang", "n", "gazetteer", "NER + gazetteer"):
         table.add_column(column, justify="right" if column not in ("split", "lang") else "left")
     for s in scores:

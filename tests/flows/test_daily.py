@@ -11,7 +11,7 @@ from warehouse.db import connect
 from warehouse.store import fetch, row_counts
 
 pytestmark = pytest.mark.slow
-MODEL = "sentiment.e5.v1"  # the default
+MODEL = "sentiment.e5.v2"  # the default
 FLARE_UPS = {("KR", "forced_labour"): (date(2025, 7, 24), date(2025, 8, 1)),
              ("JP", "dokdo_takeshima"): (date(2025, 6, 25), date(2025, 6, 29))}
 

@@ -30,7 +30,7 @@ def cache(tmp_path_factory):
     e5_rebuild.build_model(real_base)  # no-op when the base is cached
     root = tmp_path_factory.mktemp("tremor-cache")
     (root / "e5-small").symlink_to(real_base, target_is_directory=True)
-    (root / "sentiment-e5-v1-0123456789abcdef.onnx").write_bytes(b"an older build")
+    (root / "sentiment-e5-v2-0123456789abcdef.onnx").write_bytes(b"an older build")
     mp = pytest.MonkeyPatch()
     mp.setenv("TREMOR_CACHE_DIR", str(root))
     yield root
@@ -48,7 +48,7 @@ def exported(cache):
 def test_the_export_is_published_atomically_beside_the_base_and_replaces_older_builds(cache, exported):
     from models import e5_onnx
 
-    assert exported.parent == cache and exported.name.startswith("sentiment-e5-v1-") and exported.suffix == ".onnx"
+    assert exported.parent == cache and exported.name.startswith("sentiment-e5-v2-") and exported.suffix == ".onnx"
     assert sorted(p.name for p in cache.iterdir()) == sorted(["e5-small", exported.name])  # no temp dirs, stale gone
     assert exported.stat().st_size > 400_000_000  # the fp32 weights, in one file
 

@@ -28,7 +28,7 @@ def data(tmp_path):
 
 
 def test_labels_are_mapped_to_three_classes_and_every_row_lands_in_exactly_one_split(data):
-    rows = load(data, TRAIN, caps={}) + load(data, DEV, caps={})
+    rows = [r for r in load(data, TRAIN, caps={}) + load(data, DEV, caps={}) if not r.dataset.startswith("news_")]
     got = {(r.dataset, r.text): r.label for r in rows}
     assert got[("ko_nsmc", "최고의 영화")] == "positive" and got[("ko_nsmc", "시간 낭비")] == "negative"
     assert got[("ja_economy_watchers", "変わらない")] == "neutral"
@@ -38,6 +38,31 @@ def test_labels_are_mapped_to_three_classes_and_every_row_lands_in_exactly_one_s
     assert ("ko_nsmc", "") not in got  # blank texts are dropped
     assert len(rows) == len({(r.dataset, r.text) for r in rows}) == 15
     assert all(r.split == DEV for r in rows if r.dataset == "en_tweets")
+
+
+def test_news_tone_rows_are_training_only_and_no_real_news_evaluation_text_is_among_them(data):
+    from models.news_eval import read
+
+    tone = [r for r in load(data, TRAIN, caps={}) if r.dataset in ("news_tone", "news_real")]
+    assert len(tone) > 1000 and {r.lang for r in tone} == {"en", "ja", "ko"}
+    assert {r.label for r in tone} == {"negative", "neutral", "positive"}
+    assert not any(r.dataset.startswith("news_") for r in load(data, DEV, caps={}))
+    evaluation = {" ".join(it.text.split()) for it in read(None)}
+    assert len(evaluation) > 900
+    assert not evaluation & {" ".join(r.text.split()) for r in tone}
+
+
+def test_repeats_take_a_set_several_times_and_refuse_bad_counts(data):
+    from models.sentiment_data import train_repeats
+
+    once = load(data, TRAIN, caps={})
+    thrice = load(data, TRAIN, caps={}, repeats=train_repeats(["news_tone=3"]))
+    count = lambda rows, name: sum(r.dataset == name for r in rows)  # noqa: E731
+    assert count(thrice, "news_tone") == 3 * count(once, "news_tone")
+    assert count(thrice, "ko_nsmc") == count(once, "ko_nsmc")
+    for bad in ("news_tone=0", "news=2", "news_tone"):
+        with pytest.raises(ValueError, match="SET=N"):
+            train_repeats([bad])
 
 
 def test_a_translation_pair_never_straddles_the_split(data):

@@ -118,9 +118,9 @@ def test_the_shipped_model_is_the_default_and_reads_plain_news_sentences():
     from models.registry import load_sentiment
     from tremor.settings import Settings
 
-    assert Settings().models.sentiment == "sentiment.e5.v1"
-    model = load_sentiment("sentiment.e5.v1")
-    assert model.name == "sentiment.e5.v1" and model.version
+    assert Settings().models.sentiment == "sentiment.e5.v2"
+    model = load_sentiment("sentiment.e5.v2")
+    assert model.name == "sentiment.e5.v2" and model.version
     clear = [
         ("Seoul bitterly condemned Tokyo's retaliation, calling it an outrageous attack.", "en", "negative"),
         ("Both leaders warmly welcomed the agreement as a historic breakthrough.", "en", "positive"),

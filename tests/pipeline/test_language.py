@@ -50,3 +50,48 @@ def test_lexicon_orders_hostile_below_warm_text_in_each_language():
 def test_unknown_model_name_says_what_exists():
     with pytest.raises(UnknownModel, match="sentiment.lexicon.v1"):
         load_sentiment("sentiment.nope.v9")
+
+
+# Real Japanese headlines written without kana: lingua alone calls them Chinese.
+KANJI_ONLY_JA = [
+    "韓国大統領、竹島上陸",  # 産経ニュース 2012-08-10 (quoted at nonbei.hatenablog.jp/entry/20120810/p2)
+    "韓国「THAAD」配備場所決定 中国反発",  # 日本テレビ 2017-02, news.ntv.co.jp/category/international/355278
+]
+
+
+@pytest.mark.parametrize("headline", KANJI_ONLY_JA)
+def test_a_kanji_only_headline_keeps_the_declared_japanese(headline):
+    assert detect_language(headline) == "zh"  # what the text alone says: the reason for the rule
+    assert detect_language(headline, "ja") == "ja"
+    assert detect_language(headline, "KO ") == "ko"
+
+
+def test_script_decides_kana_and_hangul_and_simplified_chinese_is_not_taken_for_japanese():
+    assert detect_language("首脳会談は合意なく終わった。", "ko") == "ja"
+    assert detect_language("日 '독도는 일본 땅' 또 억지", "ja") == "ko"
+    assert detect_language("峰会没有达成协议，双方表示遗憾。", "ja") == "zh"
+
+
+def test_a_declared_language_gives_way_when_the_text_clearly_says_otherwise():
+    assert detect_language("The two leaders agreed to resume shuttle diplomacy next spring.", "ja") == "en"
+    assert detect_language("", "ja") == "ja" and detect_language("   ") == "und"
+
+
+def test_a_lone_surrogate_does_not_break_identification():
+    assert detect_language("The summit ended \ud800 without agreement.") == "en"
+
+
+def test_an_ingested_kanji_only_row_from_a_japanese_outlet_is_stored_as_japanese():
+    from pipeline.files import RawRow
+    from pipeline.records import Article
+    from pipeline.validate import Limits, to_article
+
+    def row(**extra):
+        fields = {"url": "https://example.jp/a/1", "title": "", "text": KANJI_ONLY_JA[0],
+                  "published_at": "2012-08-10T12:00:00+09:00", "source": "Some JP outlet", **extra}
+        return RawRow(source_file="x.jsonl", line_no=1, raw=b"{}", fields=fields)
+
+    for extra in ({"country": "JP"}, {"lang": "ja"}):
+        article = to_article(row(**extra), {}, Limits())
+        assert isinstance(article, Article) and article.lang == "ja"
+    assert to_article(row(), {}, Limits()).lang == "zh"  # nothing declared: the text alone decides
