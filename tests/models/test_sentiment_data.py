@@ -141,3 +141,10 @@ def test_train_average_refuses_a_single_pass_before_loading_anything(data, tmp_p
     missing = runner.invoke(app, ["train", "average", str(tmp_path / "a"), str(tmp_path / "b"), *options])
     assert missing.exit_code == 2 and "artefacts missing" in missing.output
     assert not (tmp_path / "out").exists()
+
+
+def test_skip_leaves_sets_out_and_names_an_unknown_one(data):
+    rows = load(data, TRAIN, caps={}, skip=("news_tone", "news_real"))
+    assert rows and not any(r.dataset.startswith("news_") for r in rows)
+    with pytest.raises(ValueError, match="unknown set"):
+        load(data, TRAIN, skip=("news",))
