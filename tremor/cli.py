@@ -118,14 +118,16 @@ def score(input: Annotated[str, typer.Option("--input", help="JSONL rows with id
 def query(sql: Annotated[str, typer.Argument(help="A read-only SQL statement")], db: DbOption = None,
           config: ConfigOption = None,
           format: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table) -> None:
-    """Run read-only SQL on the analyst snapshot of the warehouse (articles, article_scores, daily_indicators, alerts, ...)."""
+    """Run one read-only statement (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) on the analyst snapshot of the
+    warehouse (articles, article_scores, daily_indicators, alerts, ...); anything else is refused, and SQL cannot read
+    or write files or the network."""
     from warehouse.db import connect
     from warehouse.snapshot import analyst_path
-    from warehouse.store import fetch
+    from warehouse.store import analyst_query
 
     settings = _settings(config, db)
     with connect(analyst_path(settings.db_path), read_only=True) as con:
-        columns, rows = fetch(con, sql)
+        columns, rows = analyst_query(con, sql)
     _emit(columns, rows, format)
 
 

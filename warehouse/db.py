@@ -16,14 +16,21 @@ from warehouse.errors import TerminalWarehouseError, translated
 _MIGRATION = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
 
+# Read-only connections serve analysts: no file or network access from SQL (COPY … TO, read_csv, INSTALL
+# from a URL), no extension loading, and the configuration locked so no statement can turn that back on.
+READ_ONLY_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
+                    "autoload_known_extensions": False, "lock_configuration": True}
+
+
 @contextmanager
 def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse file, schema migrated (read-write) or checked (read-only)."""
+    """A connection to the warehouse file, schema migrated (read-write) or checked and locked down (read-only:
+    READ_ONLY_CONFIG)."""
     path = str(path)
     if read_only and not Path(path).exists():
         raise TerminalWarehouseError(f"{path}: no such database; run `tremor ingest` or `tremor demo` first")
     with translated(path):
-        con = duckdb.connect(path, read_only=read_only)
+        con = duckdb.connect(path, read_only=read_only, config=READ_ONLY_CONFIG if read_only else {})
         try:
             if not read_only:
                 migrate(con)

@@ -13,6 +13,7 @@ import numpy as np
 from pipeline.records import (Article, ArticleScore, ArticleVectors, DailyIndicator, FetchLogEntry, IrrelevantItem,
                               Rejected, RuleHit, ScoredArticle, SentenceScore, StoryCopy, utc_now)
 from warehouse.db import sql, transaction
+from warehouse.errors import TerminalWarehouseError
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -129,6 +130,33 @@ def fetch(con: Connection, statement: str, params: Sequence | None = None) -> tu
     cursor = con.execute(statement, params or [])
     columns = [d[0] for d in cursor.description] if cursor.description else []
     return columns, cursor.fetchall()
+
+
+ANALYST_STATEMENTS = ("SELECT", "EXPLAIN")  # SELECT covers WITH, FROM-first, DESCRIBE, SHOW and SUMMARIZE
+
+
+class QueryRefused(TerminalWarehouseError):
+    """An analyst's statement that is not one read-only query."""
+
+
+def analyst_query(con: Connection, statement: str) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of one read-only statement (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN);
+    anything else — COPY, INSERT, ATTACH, INSTALL/LOAD, SET, PRAGMA, CALL, several statements — is refused,
+    as DuckDB's own parser classifies it."""
+    try:
+        parsed = con.extract_statements(statement)
+    except duckdb.Error as exc:
+        raise QueryRefused(f"not valid SQL: {str(exc).splitlines()[0]}") from exc
+    if len(parsed) != 1:
+        raise QueryRefused(f"one statement at a time ({len(parsed)} given)")
+    kind = parsed[0].type.name
+    if kind not in ANALYST_STATEMENTS:
+        raise QueryRefused(f"{kind} statements are refused: the analyst query runs read-only SQL only "
+                           "(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); for files use the snapshot from DuckDB")
+    try:
+        return fetch(con, statement)
+    except duckdb.Error as exc:
+        raise TerminalWarehouseError(str(exc).splitlines()[0]) from exc
 
 
 def fetch_named(con: Connection, name: str, params: Sequence | None = None) -> tuple[list[str], list[tuple]]:
