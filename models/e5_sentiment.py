@@ -29,6 +29,7 @@ with other work, ORT slowed down less than torch.) ORT's int8 options were rejec
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -102,12 +103,5 @@ def _bf16(precision: str, possible: bool) -> bool:
     return precision == "bf16" or (precision == "auto" and possible and e5_inference.bf16_native())
 
 
-def _loader(name: str):
-    def load(precision: str = "auto") -> E5Sentiment:
-        return E5Sentiment(ARTEFACTS[name], precision=precision)
-
-    return load
-
-
-for _name in ARTEFACTS:
-    register(_name)(_loader(_name))
+for _name, _artefacts in ARTEFACTS.items():
+    register(_name)(partial(E5Sentiment, _artefacts))  # loader(precision=...), as the registry calls it

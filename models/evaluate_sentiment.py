@@ -85,12 +85,14 @@ def labels_for(dataset: str, predictions: Predictions) -> list[str]:
 
 
 def evaluate(data: Path | str, artefacts: Path | None = None, baseline: str = "sentiment.lexicon.v1",
-             examples: Sequence[Example] | None = None, precision: str = "auto") -> list[Row]:
+             examples: Sequence[Example] | None = None, precision: str = "auto", model=None) -> list[Row]:
+    """`model`: an already loaded e5 model to score (else the one in `artefacts`, else the shipped one)."""
     from models.e5_sentiment import E5Sentiment
     from models.registry import load_sentiment
 
-    model = (E5Sentiment(artefacts, precision=precision) if artefacts is not None
-             else load_sentiment("sentiment.e5.v2", precision))
+    if model is None:
+        model = (E5Sentiment(artefacts, precision=precision) if artefacts is not None
+                 else load_sentiment("sentiment.e5.v2", precision))
     base = load_sentiment(baseline)
     rows = list(examples) if examples is not None else load(data, DEV)
     by_set: dict[str, list[Example]] = {}

@@ -111,13 +111,13 @@ def meets(s: Score) -> str:
     """Whether a score meets issue 14's targets for its group ('' where none applies)."""
     if s.group in ("en", "ja", "ko"):
         ok = s.macro_f1 >= MACRO_F1_TARGET
-        return "yes" if ok else "NO"
-    if s.group in ("headline", "body"):
-        return "yes" if s.macro_f1 >= KIND_TARGET else "NO"
-    if s.group == "all":
+    elif s.group in ("headline", "body"):
+        ok = s.macro_f1 >= KIND_TARGET
+    elif s.group == "all":
         ok = s.neg_recall >= NEG_RECALL_TARGET and s.neg_precision >= NEG_PRECISION_FLOOR
-        return "yes" if ok else "NO"
-    return ""
+    else:
+        return ""
+    return "yes" if ok else "NO"
 
 
 def render(scores: Sequence[Score], split: str, gold: Sequence[str] = ()):

@@ -14,12 +14,11 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
 import torch
 
-from models import e5_classifier, e5_inference
-from models.sentiment_data import LABEL_ID, Example
-from models.train_sentiment import fit_temperature
+from models import e5_classifier
+from models.sentiment_data import Example
+from models.train_sentiment import recalibrate
 
 
 def check_passes(passes: Sequence[Path], out: Path) -> tuple[list[dict], int]:
@@ -74,11 +73,7 @@ def average(passes: Sequence[Path], out: Path, calibration: Sequence[Example], v
                 train={"average_of": [{"version": m["version"], **m["train"]} for m in metas],
                        "calibration_rows": len(calibration)})
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-    loaded = e5_classifier.load(out)
-    raw = e5_inference.logits(loaded.model, loaded.tokenizer, [r.text for r in calibration], loaded.max_length)
-    meta["temperature"] = round(fit_temperature(raw, np.array([LABEL_ID[r.label] for r in calibration])), 4)
-    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    meta = recalibrate(out, calibration, f"{len(calibration)} training rows", report=lambda _: None)
     report(f"averaged {k} passes (LoRA rank {config['r']} on the top {top} layers); "
            f"calibration temperature {meta['temperature']}")
     return meta

@@ -132,13 +132,12 @@ def recalibrate(artefacts: Path, calibration: Sequence[Example], calibrated_on: 
     """Refit the temperature of the trained model in `artefacts` on `calibration` (fp32 logits); rewrites
     its meta.json and returns it. The weights are untouched."""
     loaded = e5_classifier.load(artefacts)
-    raw = e5_inference.logits(loaded.model, loaded.tokenizer, [r.text for r in calibration],
-                              int(loaded.meta.get("max_length", 128)))
+    raw = e5_inference.logits(loaded.model, loaded.tokenizer, [r.text for r in calibration], loaded.max_length)
     temperature = fit_temperature(raw, np.array([LABEL_ID[r.label] for r in calibration]))
     meta = dict(loaded.meta)
     report(f"temperature {meta.get('temperature')} -> {temperature:.4f} on {calibrated_on}")
     meta["temperature"] = round(temperature, 4)
-    meta["calibrated_on"] = calibrated_on
+    meta["train"] = {**meta.get("train", {}), "calibrated_on": calibrated_on}  # where train() records it
     (artefacts / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return meta
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -18,13 +18,10 @@ class Topic:
     keywords: dict[str, tuple[str, ...]]
     # Keywords with other senses (日本海 in a weather report, 참배 at a temple, "summit" of a mountain) count
     # only when the text also has another keyword of the topic or one of its context words.
-    needs_context: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]
-    context: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]
+    needs_context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    context: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self):
-        for name in ("needs_context", "context"):
-            if getattr(self, name) is None:
-                object.__setattr__(self, name, {})
         stray = {lang: set(words) - set(self.keywords.get(lang, ())) for lang, words in self.needs_context.items()}
         if any(stray.values()):
             raise ValueError(f"topic {self.id}: needs_context names words that are not its keywords: "

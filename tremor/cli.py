@@ -346,7 +346,7 @@ def eval_sentiment(data: Annotated[Path | None, typer.Option("--data", help="Fol
     items = news_eval.read(split)
     wide.print(news_eval.render(news_eval.evaluate(models, items), split, [it.label for it in items]))
     if data is not None:
-        wide.print(render(evaluate(data, artefacts, baseline, precision=precision)))
+        wide.print(render(evaluate(data, artefacts, baseline, precision=precision, model=model)))
 
 
 TopicDirOption = Annotated[Path | None, typer.Option("--model-dir", help="Topic model artefacts [default: the shipped ones]")]
