@@ -34,10 +34,25 @@ class Format(str, Enum):
     json = "json"
 
 
-def _settings(config: Path | None, db: Path | None):
-    from tremor.settings import load_settings
+CONFIG_EXIT = 2  # a settings mistake, like click's usage errors; other expected failures exit 1
 
-    return load_settings(config, db_path=db)
+
+def _settings(config: Path | None, db: Path | None):
+    """The settings, or one line saying what is wrong with them (key, value, what is allowed, file) and exit 2."""
+    from tremor.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(config, db_path=db)
+    except ConfigError as exc:
+        _say_error(exc)
+        raise typer.Exit(CONFIG_EXIT) from None
+
+
+def _say_error(exc: Exception) -> None:
+    """`error: <message>` on stderr, on one line whatever the terminal's width and whatever brackets it holds."""
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
 
 
 @app.command()
@@ -58,6 +73,7 @@ def run(day: Annotated[str | None, typer.Option("--date", help="Day to process, 
     """Run the daily flow for one day: ingest configured sources, score, aggregate, alert, notify."""
     from flows.daily import daily_flow
 
+    _settings(config, db)  # settings mistakes end here, in one line, before a Prefect server starts
     result = daily_flow(_parse_day(day) if day else None, str(db) if db else None, str(config) if config else None)
     console.print(f"{result.day}: {result.articles} articles, {result.rule_hits} rule hits, {result.new_alerts} new alerts")
 
@@ -196,9 +212,8 @@ def serve(config: ConfigOption = None,
 def models(prepare: Annotated[bool, typer.Option("--prepare", help="Rebuild the e5 base into its cache and load every model once")] = False) -> None:
     """List the registered sentiment models (the default first); --prepare readies them for offline use."""
     from models.registry import available, load_sentiment
-    from tremor.settings import Settings
 
-    default = Settings().models.sentiment
+    default = _settings(None, None).models.sentiment
     for name in sorted(available(), key=lambda n: n != default):
         if prepare:
             model = load_sentiment(name)
@@ -419,17 +434,20 @@ def _emit(columns: list[str], rows: list[tuple], fmt: Format) -> None:
 
 
 def main() -> None:
-    """The `tremor` entry point: expected failures end with one clear line and exit code 1."""
+    """The `tremor` entry point: expected failures end with one clear line and exit code 1 (settings mistakes: 2)."""
     from pipeline.files import UnsupportedFile
     from pipeline.ingest import NoInputFiles
-    from tremor.settings import ConfigFileMissing
+    from tremor.settings import ConfigError
     from warehouse.errors import WarehouseError
     from models.sentiment_data import MissingData
     from pipeline.backtest import EventsFileError
 
     try:
         app()
-    except (WarehouseError, NoInputFiles, UnsupportedFile, ConfigFileMissing, MissingData, EventsFileError) as exc:
+    except ConfigError as exc:
+        _say_error(exc)
+        raise SystemExit(CONFIG_EXIT) from None
+    except (WarehouseError, NoInputFiles, UnsupportedFile, MissingData, EventsFileError) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise SystemExit(1) from None
 

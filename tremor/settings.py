@@ -9,24 +9,33 @@ variables that hold them.
 from __future__ import annotations
 
 import os
+import tomllib
 from contextvars import ContextVar
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings.exceptions import SettingsError
 
 from delivery.channels import Channel, EmailChannel, WebhookChannel
 from pipeline.alerts import BaselineRule, Scope, ThresholdRule, VolumeRule
+from tremor.config_errors import ConfigError, ConfigFileMissing, env_error, explain, toml_error, unknown_env
 
 CONFIG_ENV = "TREMOR_CONFIG"
 DEFAULT_CONFIG = "tremor.toml"
 _config_file: ContextVar[str | None] = ContextVar("tremor_config_file", default=None)  # load_settings' file
 
 
-class FetchSettings(BaseModel):
+class Section(BaseModel):
+    """A table of the settings: a key it does not know is an error (a typo must not silently keep a default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FetchSettings(Section):
     enabled: bool = Field(True, description="Fetch the registry's feeds (and GDELT) at the start of `tremor run` (tests and offline machines: false)")
     user_agent: str = Field("TremorBot/0.1 (press-sentiment research monitor)",
                             description="User-Agent header (add a contact URL or e-mail for site operators); "
@@ -48,7 +57,7 @@ class FetchSettings(BaseModel):
     near_dup_days: int = Field(3, ge=0, description="Days of stored articles new items are compared with")
 
 
-class GdeltSettings(BaseModel):
+class GdeltSettings(Section):
     enabled: bool = Field(True, description="Query the GDELT DOC 2.0 API too (only when sources.fetch.enabled)")
     base_url: str = Field("https://api.gdeltproject.org/api/v2/doc/doc", description="DOC API endpoint")
     query: str = Field("(Japan OR Japanese OR Tokyo) (Korea OR Korean OR Seoul)",
@@ -61,14 +70,14 @@ class GdeltSettings(BaseModel):
     min_interval_s: float = Field(5.0, ge=0, description="Least time between two GDELT requests (its stated limit)")
 
 
-class SourcesSettings(BaseModel):
+class SourcesSettings(Section):
     files: list[str] = Field(default_factory=list, description="JSONL/CSV files or glob patterns ingested on every run")
     registry: Path | None = Field(None, description="Outlet registry TOML (default: the bundled pipeline/sources.toml)")
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     gdelt: GdeltSettings = Field(default_factory=GdeltSettings)
 
 
-class ModelSettings(BaseModel):
+class ModelSettings(Section):
     sentiment: str = Field("sentiment.e5.v2", description="Registered name of the sentiment model (`tremor models` lists them)")
     taxonomy: Path | None = Field(None, description="Topic taxonomy TOML (default: the bundled pipeline/taxonomy.toml)")
     ner: list[Literal["en", "ja"]] = Field(["en", "ja"], description="Languages whose named entities (spaCy "
@@ -85,10 +94,8 @@ class ModelSettings(BaseModel):
 Names = str | list[str]
 
 
-class RuleSettings(BaseModel):
+class RuleSettings(Section):
     """What every rule has: a name and the rows it watches (topic × source country × target country)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="Rule name, stored on each hit and alert episode")
     enabled: bool = Field(True, description="A disabled rule is kept in the file but not evaluated")
@@ -176,18 +183,14 @@ def default_rules() -> list:
     ]
 
 
-class WebhookSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WebhookSettings(Section):
     name: str = Field(description="Channel name in the delivery log (webhook:NAME)")
     format: Literal["json", "slack"] = Field("json", description="Generic JSON body, or a Slack incoming-webhook body")
     url_env: str = Field(description="Environment variable holding the URL (it carries the token: never in this file)")
     timeout_s: float = Field(10.0, gt=0, description="Seconds to wait for the receiver")
 
 
-class EmailSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EmailSettings(Section):
     enabled: bool = Field(False, description="Send alert emails over SMTP")
     host: str = Field("localhost", description="SMTP server")
     port: int = Field(587, ge=1, le=65535, description="SMTP port (587 STARTTLS, 465 SSL, 25 plain)")
@@ -199,13 +202,13 @@ class EmailSettings(BaseModel):
     timeout_s: float = Field(20.0, gt=0, description="Seconds to wait for the server")
 
 
-class RetrySettings(BaseModel):
+class RetrySettings(Section):
     attempts: int = Field(4, ge=1, description="Tries per notice and channel, the first included")
     wait_s: float = Field(2.0, ge=0, description="First wait after a transient failure; doubles each time")
     max_wait_s: float = Field(60.0, ge=0, description="Longest wait between tries")
 
 
-class DeliverySettings(BaseModel):
+class DeliverySettings(Section):
     webhooks: list[WebhookSettings] = Field(default_factory=list, description="Webhooks notified of alerts")
     email: EmailSettings = Field(default_factory=EmailSettings)
     retry: RetrySettings = Field(default_factory=RetrySettings)
@@ -213,7 +216,7 @@ class DeliverySettings(BaseModel):
     max_age_days: int = Field(7, ge=0, description="Notices about older days (backfills) are logged, not sent")
 
 
-class AlertSettings(BaseModel):
+class AlertSettings(Section):
     rules: list[AnyRuleSettings] = Field(default_factory=default_rules, description="The alert rules (all kinds)")
     close_after_days: int = Field(3, ge=1, description="Calm run days after which an alert episode closes")
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
@@ -234,14 +237,14 @@ class AlertSettings(BaseModel):
         return max([getattr(r, "window_days", 0) for r in self.rules] or [0])
 
 
-class IndicatorSettings(BaseModel):
+class IndicatorSettings(Section):
     window_days: int = Field(28, ge=2, description="Trailing window of the indicators' baseline_mean/std, "
                                                    "z_negative")
     min_history_days: int = Field(14, ge=2, description="Run days in the window before z_negative is computed")
     std_floor: float = Field(1.0, gt=0, description="Least standard deviation behind z_negative")
 
 
-class ReportSettings(BaseModel):
+class ReportSettings(Section):
     topics: list[str] = Field(default_factory=list, description="Topics charted in `tremor report` (default: those "
                                                                 "with alerts, then the most covered)")
     days: int = Field(90, ge=7, description="Days of history in each chart")
@@ -250,7 +253,7 @@ class ReportSettings(BaseModel):
 
 
 
-class BackfillSettings(BaseModel):
+class BackfillSettings(Section):
     """Where `tremor backfill` scores: in its own process (the default), or on a Dask cluster (README:
     Scaling out a backfill). Writes always go through the flow's one process."""
 
@@ -279,9 +282,7 @@ def _secret(environ: Mapping[str, str], name: str) -> SecretStr | None:
     return SecretStr(value) if value else None
 
 
-class EmergingSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EmergingSettings(Section):
     enabled: bool = Field(True, description="Cluster the articles no topic claimed into candidate new topics daily")
     window_days: int = Field(3, ge=1, description="Days of unassigned articles clustered together (the run day and "
                                                   "those before it): one day is usually too few articles")
@@ -307,21 +308,57 @@ class Settings(BaseSettings):
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = _config_file.get() or os.environ.get(CONFIG_ENV, DEFAULT_CONFIG)
-        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+        return init_settings, env_settings, TomlFile(settings_cls, toml_file=config_path())
 
 
-class ConfigFileMissing(FileNotFoundError):
-    """An explicitly named settings file does not exist."""
+def config_path() -> Path:
+    """The settings file: load_settings' (--config), else TREMOR_CONFIG's, else ./tremor.toml. A named file must
+    exist; ./tremor.toml is optional (defaults without it); none may be a directory."""
+    named, origin = _config_file.get(), "--config"
+    if not named:
+        named, origin = os.environ.get(CONFIG_ENV), CONFIG_ENV
+    path = Path(named or DEFAULT_CONFIG).expanduser()
+    if path.is_dir():
+        raise ConfigError(f"settings file {path} is a directory, not a TOML file"
+                          + (f" (named by {origin})" if named else ""))
+    if named and not path.is_file():
+        raise ConfigFileMissing(f"settings file {path} does not exist (named by {origin})")
+    return path
+
+
+class TomlFile(TomlConfigSettingsSource):
+    """pydantic-settings' TOML source (it skips a missing file and lets a syntax error escape as a traceback) with
+    syntax, encoding and read errors as one ConfigError line naming the file, line and column."""
+
+    def _read_file(self, file_path: Path) -> dict:
+        try:
+            with file_path.open("rb") as f:
+                return tomllib.load(f)
+        except tomllib.TOMLDecodeError as exc:
+            raise toml_error(file_path, exc) from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{file_path}: not UTF-8 text (byte {exc.start}); TOML files are UTF-8") from None
+        except OSError as exc:
+            raise ConfigError(f"settings file {file_path} cannot be read: {exc.strerror}") from None
 
 
 def load_settings(config: Path | None = None, **overrides) -> Settings:
-    """Settings from `config` (or TREMOR_CONFIG, or ./tremor.toml if present); overrides win."""
-    if config is not None and not config.exists():
-        raise ConfigFileMissing(f"settings file {config} does not exist")
+    """Settings from `config` (or TREMOR_CONFIG, or ./tremor.toml if present); overrides win. Every mistake (a file
+    that is missing or not TOML, an unknown key, a bad value in the file, the environment or an override) raises
+    one ConfigError line naming the key, the value, what is allowed and where the value came from."""
+    given = {k: v for k, v in overrides.items() if v is not None}
     token = _config_file.set(str(config) if config is not None else None)
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        unknown = unknown_env(Settings, os.environ)
+        if unknown is not None:
+            raise unknown
+        file = str(config_path())
+        try:
+            return Settings(**given)
+        except ValidationError as exc:
+            raise explain(exc, Settings, file, os.environ, given) from None
+        except SettingsError as exc:
+            raise env_error(exc, Settings, os.environ) from None
     finally:
         _config_file.reset(token)
 
