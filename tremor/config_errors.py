@@ -31,9 +31,11 @@ class ConfigFileMissing(ConfigError, FileNotFoundError):
 
 def toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> ConfigError:
     """`path: invalid TOML at line L, column C: reason` (Python 3.11's error has the position in its text only)."""
-    match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
-    where = f"line {match[2]}, column {match[3]}" if match else "end of file"
-    return ConfigError(f"{path}: invalid TOML at {where}: {match[1] if match else exc}")
+    match = re.fullmatch(r"(.*) \(at (?:line (\d+), column (\d+)|(end of document))\)", str(exc))
+    if match is None:
+        return ConfigError(f"{path}: invalid TOML: {exc}")
+    where = "the end of the file" if match[4] else f"line {match[2]}, column {match[3]}"
+    return ConfigError(f"{path}: invalid TOML at {where}: {match[1]}")
 
 
 def explain(exc: ValidationError, root: type[BaseModel], file: str, environ: Mapping[str, str],
@@ -76,7 +78,7 @@ def unknown_env(root: type[BaseModel], environ: Mapping[str, str]) -> ConfigErro
         path = env_path(name)
         if path and len(path) > 1 and path[0] in root.model_fields and _annotation(path, root) is None:
             parent = _annotation(path[:-1], root)
-            parent = parent if _is_model(parent) else None
+            parent = parent if is_model(parent) else None
             return ConfigError(f"environment variable {name}: {dotted(path)}: "
                                f"{_unknown(path[-1], parent)}")
     return None
@@ -102,9 +104,9 @@ def _clean(loc: tuple, root: type[BaseModel]) -> tuple[tuple, type[BaseModel] | 
     kind: Any = root
     parent = None
     for element in loc:
-        kind = _unwrap(kind)
-        if _is_union(kind):  # a tag pydantic adds: the discriminator value or the member type's name
-            kind = next((m for m in typing.get_args(kind) if _is_model(m) and
+        kind = unwrap(kind)
+        if is_union(kind):  # a tag pydantic adds: the discriminator value or the member type's name
+            kind = next((m for m in typing.get_args(kind) if is_model(m) and
                          m.model_fields.get("kind") and element in typing.get_args(m.model_fields["kind"].annotation)),
                         None)
             continue
@@ -113,7 +115,7 @@ def _clean(loc: tuple, root: type[BaseModel]) -> tuple[tuple, type[BaseModel] | 
         path.append(element)
         if isinstance(element, int):
             kind = typing.get_args(kind)[0] if typing.get_origin(kind) in (list, tuple) else None
-        elif _is_model(kind):
+        elif is_model(kind):
             parent = kind
             field = kind.model_fields.get(element)
             kind = field.annotation if field else None
@@ -126,8 +128,8 @@ def _annotation(path: tuple, root: type[BaseModel]) -> Any:
     """The type at `path` (string keys only), or None when no field is there."""
     kind: Any = root
     for part in path:
-        kind = _unwrap(kind)
-        if not _is_model(kind) or part not in kind.model_fields:
+        kind = unwrap(kind)
+        if not is_model(kind) or part not in kind.model_fields:
             return None
         kind = kind.model_fields[part].annotation
     return kind
@@ -199,28 +201,28 @@ def _source(path: tuple, file: str, environ: Mapping[str, str], arguments: set[s
     return file
 
 
-def _unwrap(kind: Any) -> Any:
+def unwrap(kind: Any) -> Any:
     """Annotated[X, ...] -> X; X | None -> X."""
     while typing.get_origin(kind) is typing.Annotated:
         kind = typing.get_args(kind)[0]
-    if _is_union(kind):
+    if is_union(kind):
         members = [m for m in typing.get_args(kind) if m is not type(None)]
         if len(members) == 1:
-            return _unwrap(members[0])
+            return unwrap(members[0])
     return kind
 
 
-def _is_union(kind: Any) -> bool:
+def is_union(kind: Any) -> bool:
     return typing.get_origin(kind) in (typing.Union, types.UnionType)
 
 
-def _is_model(kind: Any) -> bool:
+def is_model(kind: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, BaseModel)
 
 
 def _complex(kind: Any) -> bool:
     """A field pydantic-settings reads from the environment as JSON."""
-    kind = _unwrap(kind)
-    if _is_union(kind):
+    kind = unwrap(kind)
+    if is_union(kind):
         return any(_complex(m) for m in typing.get_args(kind))
-    return _is_model(kind) or typing.get_origin(kind) in (list, dict, tuple, set)
+    return is_model(kind) or typing.get_origin(kind) in (list, dict, tuple, set)
