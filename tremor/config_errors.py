@@ -43,8 +43,8 @@ def explain(exc: ValidationError, root: type[BaseModel], file: str, environ: Map
     """One line for all the problems of a failed validation (several are joined with '; ')."""
     problems: dict[tuple, tuple[str, str, list[str]]] = {}  # clean path -> (source, value, what is wrong)
     for error in exc.errors(include_url=False):
-        path, parent = _clean(error["loc"], root)
-        value, problem = _value(error), _problem(error, parent, path)
+        path, parent, at = _clean(error["loc"], root)
+        value, problem = _value(error), _problem(error, parent, path, at)
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             path = (*path, error["ctx"]["discriminator"].strip("'"))
         source = _source(path, file, environ, set(arguments))
@@ -52,7 +52,7 @@ def explain(exc: ValidationError, root: type[BaseModel], file: str, environ: Map
             problems[path][2].append(problem.removeprefix("should be "))
         else:
             problems[path] = (source, value, [problem])
-    lines = [f"{source}: {dotted(path)}{'' if value is None else ' = ' + value}: {' or '.join(what)}"
+    lines = [f"{source}: {dotted(path) or 'the settings'}{'' if value is None else ' = ' + value}: {' or '.join(what)}"
              for path, (source, value, what) in problems.items()]
     return ConfigError(("; ".join(lines)) if len(lines) == 1 else f"{len(lines)} problems: " + "; ".join(lines))
 
@@ -98,17 +98,18 @@ def dotted(path: tuple) -> str:
     return out
 
 
-def _clean(loc: tuple, root: type[BaseModel]) -> tuple[tuple, type[BaseModel] | None]:
-    """The error location as the user wrote it (union member tags dropped), and the model holding its last key."""
+def _clean(loc: tuple, root: type[BaseModel]) -> tuple[tuple, type[BaseModel] | None, Any]:
+    """The error location as the user wrote it (union member tags dropped), the model holding its last key, and
+    the type found there."""
     path: list = []
     kind: Any = root
     parent = None
     for element in loc:
         kind = unwrap(kind)
         if is_union(kind):  # a tag pydantic adds: the discriminator value or the member type's name
-            kind = next((m for m in typing.get_args(kind) if is_model(m) and
-                         m.model_fields.get("kind") and element in typing.get_args(m.model_fields["kind"].annotation)),
-                        None)
+            kind = next((m for m in typing.get_args(kind) if is_model(m) and any(
+                typing.get_origin(f.annotation) is typing.Literal and element in typing.get_args(f.annotation)
+                for f in m.model_fields.values())), None)
             continue
         if kind is None and isinstance(element, str):  # past a leaf: more member tags
             continue
@@ -121,7 +122,7 @@ def _clean(loc: tuple, root: type[BaseModel]) -> tuple[tuple, type[BaseModel] | 
             kind = field.annotation if field else None
         else:
             kind = None
-    return tuple(path), parent
+    return tuple(path), parent, unwrap(kind)
 
 
 def _annotation(path: tuple, root: type[BaseModel]) -> Any:
@@ -135,7 +136,7 @@ def _annotation(path: tuple, root: type[BaseModel]) -> Any:
     return kind
 
 
-def _problem(error: dict, parent: type[BaseModel] | None, path: tuple) -> str:
+def _problem(error: dict, parent: type[BaseModel] | None, path: tuple, at: Any) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "extra_forbidden":
         return _unknown(str(path[-1]), parent)
@@ -143,12 +144,17 @@ def _problem(error: dict, parent: type[BaseModel] | None, path: tuple) -> str:
         return "is required"
     if kind in ("bool_type", "bool_parsing"):
         return "should be true or false"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "should be a table ([section] or {key = value})"
     if kind == "path_type":
         return "should be a path (a string)"
     if kind == "union_tag_invalid":
         return f"should be one of {ctx['expected_tags']}"
     if kind == "union_tag_not_found":
-        return "is required (the rule's kind: 'threshold', 'baseline' or 'volume')"
+        field = ctx["discriminator"].strip("'")
+        tags = [repr(t) for m in typing.get_args(at) if is_model(m) and field in m.model_fields
+                for t in typing.get_args(m.model_fields[field].annotation)]
+        return f"is required: one of {', '.join(tags)}"
     message = error["msg"]
     for prefix, replacement in (("Input should be", "should be"), ("Value error, ", ""), ("Assertion failed, ", "")):
         if message.startswith(prefix):

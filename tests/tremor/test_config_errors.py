@@ -52,7 +52,10 @@ FILE_CASES = {
                               ["alerts.rules[0].window = 3", "unknown key", "window_days"]),
     "unknown rule kind": (b'[[alerts.rules]]\nkind = "bogus"\nname = "y"\n',
                           ['alerts.rules[0].kind = "bogus"', "'threshold', 'baseline', 'volume'"]),
-    "rule kind missing": (b'[[alerts.rules]]\nname = "y"\n', ["alerts.rules[0].kind: is required"]),
+    "scalar for a table": (b"sources = 5\n", ["sources = 5: should be a table"]),
+    "scalar for a rule": (b"[alerts]\nrules = [5]\n", ["alerts.rules[0] = 5: should be a table"]),
+    "rule kind missing": (b'[[alerts.rules]]\nname = "y"\n',
+                          ["alerts.rules[0].kind: is required: one of 'threshold', 'baseline', 'volume'"]),
     "rule that cannot work": (b'[[alerts.rules]]\nkind = "threshold"\nname = "x"\nwarning = 0.6\ncritical = 0.5\n',
                               ["alerts.rules[0]", "critical", "must be at or beyond warning"]),
     "webhook without its variable": (b'[[alerts.delivery.webhooks]]\nname = "w"\n',
@@ -141,7 +144,8 @@ def test_the_loader_raises_config_error_and_the_session_variables_are_not_blamed
     monkeypatch.setenv("TREMOR_SLACK_WEBHOOK_URL", "https://hooks.example/T/B/x")
     with pytest.raises(ConfigError, match=r"sources\.fetch\.enabeld = false: unknown key"):
         load_settings(Path(written(tmp_path, b"[sources.fetch]\nenabeld = false\n")))
-    assert load_settings(Path(written(tmp_path, b"[sources.fetch]\nenabled = false\n", "ok.toml"))).sources.fetch.enabled is False
+    good = Path(written(tmp_path, b"[sources.fetch]\nenabled = false\n", "ok.toml"))
+    assert load_settings(good).sources.fetch.enabled is False
 
 
 def test_run_stops_before_starting_prefect(tmp_path):
