@@ -3,7 +3,8 @@
 The TOML file is ./tremor.toml unless TREMOR_CONFIG names another. Nested fields in the environment use
 a double underscore: TREMOR_ALERTS__CLOSE_AFTER_DAYS=5; lists and tables as JSON: TREMOR_ALERTS__RULES='[...]'.
 Secrets (webhook URLs, the SMTP password) are never read from the file: the file names the environment
-variables that hold them.
+variables that hold them. Every table refuses keys it does not know; load_settings turns each mistake (file,
+TOML syntax, key, value, variable) into one ConfigError line (tremor/config_errors.py).
 """
 
 from __future__ import annotations
