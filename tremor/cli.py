@@ -132,6 +132,28 @@ def query(sql: Annotated[str, typer.Argument(help="A read-only SQL statement")],
 
 
 @app.command()
+def export(name: Annotated[str, typer.Argument(metavar="TABLE_OR_VIEW", help="Table or view to export (those the README lists for analysts)")],
+           out: Annotated[Path, typer.Option("--out", help="File to write: FILE.parquet or FILE.csv")],
+           since: Annotated[str | None, typer.Option("--since", help="Only rows of days on or after YYYY-MM-DD")] = None,
+           until: Annotated[str | None, typer.Option("--until", help="Only rows of days on or before YYYY-MM-DD")] = None,
+           db: DbOption = None, config: ConfigOption = None) -> None:
+    """Write one analyst table or view of the snapshot to a Parquet or CSV file (whole or not at all), for pandas,
+    polars, R or DuckDB."""
+    from tremor.export import check_suffix
+    from tremor.export import export as export_rows
+    from warehouse.snapshot import analyst_path
+
+    try:
+        check_suffix(out)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--out") from None
+    settings = _settings(config, db)
+    n = export_rows(analyst_path(settings.db_path), name, out, _parse_day(since) if since else None,
+                    _parse_day(until) if until else None)
+    console.print(f"{n} rows of {name} -> {out}", highlight=False)
+
+
+@app.command()
 def alerts(since: Annotated[str | None, typer.Option("--since", help="Only episodes opened on or after YYYY-MM-DD")] = None,
            db: DbOption = None, config: ConfigOption = None) -> None:
     """The alert episodes, newest first, with the articles that drove them."""
@@ -430,7 +452,7 @@ def main() -> None:
     try:
         app()
     except (WarehouseError, NoInputFiles, UnsupportedFile, ConfigFileMissing, MissingData, EventsFileError) as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)  # one line, whatever the width
         raise SystemExit(1) from None
 
 
