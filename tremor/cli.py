@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from tremor.runtime import apply_defaults
 
@@ -434,10 +433,10 @@ def _emit(columns: list[str], rows: list[tuple], fmt: Format) -> None:
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        from tremor.tables import print_rows
+
+        print_rows(console, columns, rows, hint=f"(one block per row: the {len(columns)} columns do not fit in "
+                                                f"{console.width} characters; --format csv for a file or a pipe)")
 
 
 def main() -> None:
