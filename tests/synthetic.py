@@ -52,14 +52,18 @@ def day_articles(day: date, rng: random.Random):
     return out
 
 
-def build_warehouse(path: Path, days: int = DAYS, seed: int = 7) -> Path:
+def build_warehouse(path: Path, days: int = DAYS, seed: int = 7, resume_at: int = 0) -> Path:
+    """Process the first `days` days from START; with `resume_at`, continue a warehouse built with the same seed
+    up to that many days (the days before it are drawn again, the same articles, but not written)."""
     rng = random.Random(seed)
     settings = Settings()
     rules, close_after = settings.alerts.to_rules(), settings.alerts.close_after_days
     lookback = max(settings.alerts.history_days, 28)
     with connect(path) as con:
-        for day in (START + timedelta(days=i) for i in range(days)):
+        for i, day in enumerate(START + timedelta(days=i) for i in range(days)):
             made = day_articles(day, rng)
+            if i < resume_at:
+                continue
             store.insert_articles(con, [a for a, _, _ in made])
             store.replace_scores(con, day, MODEL, [s for _, s, _ in made], [x for _, _, ss in made for x in ss])
             process_day(con, day, rules, close_after, lookback)

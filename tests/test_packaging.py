@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tremor.cli import app
 
 ROOT = Path(__file__).parent.parent
-COMMANDS = ["ingest", "run", "backfill", "demo", "score", "query", "alerts", "backtest", "report", "serve", "models",
+COMMANDS = ["ingest", "run", "backfill", "demo", "score", "query", "export", "alerts", "backtest", "report", "serve", "models",
             "train", "eval"]
 runner = CliRunner()
 

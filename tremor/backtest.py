@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from pipeline import alerts, backtest
 from pipeline.records import EventMatch, RuleHit, RuleScore, TimelineEvent
+from tremor.tables import print_rows
 from warehouse.alerts import rollup_indicators, run_days
 from warehouse.db import connect
 
@@ -61,21 +61,19 @@ def print_backtest(console: Console, report: BacktestReport, before: int, after:
     console.print(f"{report.days} run days replayed (model {report.model_name}), {len(report.hits)} rule hits, "
                   f"{len(report.replay.episodes)} episodes; {len(report.events)} events; an event is caught by an "
                   f"episode opening or escalating from {before} day(s) before to {after} day(s) after it")
-    table = Table("rule", "episodes", "matched", "no event", "events", "caught", "recall", "precision",
-                  "lag days (caught events)")
-    for s in report.scores:
-        table.add_row(s.rule, str(s.n_alerts), str(s.n_matched_alerts), str(len(s.unmatched)), str(s.n_events),
-                      str(s.n_caught), _pct(s.recall), _pct(s.precision), ", ".join(f"{d:+d}" for d in s.lags))
-    console.print(table)
+    print_rows(console, ["rule", "episodes", "matched", "no event", "events", "caught", "recall", "precision",
+                         "lag days (caught events)"],
+               [(s.rule, s.n_alerts, s.n_matched_alerts, len(s.unmatched), s.n_events, s.n_caught, _pct(s.recall),
+                 _pct(s.precision), ", ".join(f"{d:+d}" for d in s.lags)) for s in report.scores])
     by_event = defaultdict(list)
     for m in report.matches:
         if m.rule != backtest.ANY_RULE:
             by_event[(m.event.day, m.event.description)].append(m)
-    events = Table("date", "direction", "event", "caught by (lag days)")
+    events = []
     for e in report.events:
         caught = [f"{m.rule} {m.lag_days:+d}" for m in by_event[(e.day, e.description)] if m.alert_id]
-        events.add_row(str(e.day), e.direction, e.description, ", ".join(caught) or "—")
-    console.print(events)
+        events.append((e.day, e.direction, e.description, ", ".join(caught) or "—"))
+    print_rows(console, ["date", "direction", "event", "caught by (lag days)"], events)
     unmatched = next(s for s in report.scores if s.rule == backtest.ANY_RULE).unmatched
     if unmatched:
         console.print(f"[bold]{len(unmatched)} episode(s) matching no event")

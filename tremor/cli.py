@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from tremor.runtime import apply_defaults
 
@@ -145,6 +144,28 @@ def query(sql: Annotated[str, typer.Argument(help="A read-only SQL statement")],
     with connect(analyst_path(settings.db_path), read_only=True) as con:
         columns, rows = analyst_query(con, sql)
     _emit(columns, rows, format)
+
+
+@app.command()
+def export(name: Annotated[str, typer.Argument(metavar="TABLE_OR_VIEW", help="Table or view to export (those the README lists for analysts)")],
+           out: Annotated[Path, typer.Option("--out", help="File to write: FILE.parquet or FILE.csv")],
+           since: Annotated[str | None, typer.Option("--since", help="Only rows of days on or after YYYY-MM-DD")] = None,
+           until: Annotated[str | None, typer.Option("--until", help="Only rows of days on or before YYYY-MM-DD")] = None,
+           db: DbOption = None, config: ConfigOption = None) -> None:
+    """Write one analyst table or view of the snapshot to a Parquet or CSV file (whole or not at all), for pandas,
+    polars, R or DuckDB."""
+    from tremor.export import check_suffix
+    from tremor.export import export as export_rows
+    from warehouse.snapshot import analyst_path
+
+    try:
+        check_suffix(out)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--out") from None
+    settings = _settings(config, db)
+    n = export_rows(analyst_path(settings.db_path), name, out, _parse_day(since) if since else None,
+                    _parse_day(until) if until else None)
+    console.print(f"{n} rows of {name} -> {out}", highlight=False)
 
 
 @app.command()
@@ -427,10 +448,10 @@ def _emit(columns: list[str], rows: list[tuple], fmt: Format) -> None:
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        from tremor.tables import print_rows
+
+        print_rows(console, columns, rows, hint=f"(one block per row: the {len(columns)} columns do not fit in "
+                                                f"{console.width} characters; --format csv for a file or a pipe)")
 
 
 def main() -> None:
@@ -448,7 +469,7 @@ def main() -> None:
         _say_error(exc)
         raise SystemExit(CONFIG_EXIT) from None
     except (WarehouseError, NoInputFiles, UnsupportedFile, MissingData, EventsFileError) as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)  # one line, whatever the width
         raise SystemExit(1) from None
 
 

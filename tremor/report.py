@@ -1,6 +1,9 @@
 """`tremor report`: a self-contained HTML brief of one day — a chart per watched topic (90 days of
 sentiment and volume, alert episodes marked), the open alerts with their evidence, and the day's most
-negative and most positive stories per country. Charts are inline SVG: viewing needs no network."""
+negative and most positive stories per country. Charts are inline SVG: viewing needs no network.
+
+A brief for a past day is the brief written that day: indicators and stories up to it, and the episodes as
+they stood at its end (the warehouse's daily episode states), whatever later days did to them."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pipeline.records import Alert, EvidenceArticle
 from pipeline.taxonomy import load_taxonomy
 from tremor.charts import topic_chart
 from tremor.settings import ReportSettings
-from warehouse.alerts import alerts_overlapping, evidence_articles, rollup_indicators
+from warehouse.alerts import alerts_as_of, evidence_articles, rollup_indicators
 from warehouse.db import connect
 from warehouse.report import covered_topics, stories_of_day
 
@@ -49,7 +52,7 @@ def render_report(db_path: Path, day: date, model_name: str, cfg: ReportSettings
     start = day - timedelta(days=cfg.days - 1)
     with connect(db_path, read_only=True) as con:
         rows = rollup_indicators(con, start, day, model_name)
-        episodes = alerts_overlapping(con, model_name, start, day)
+        episodes = alerts_as_of(con, model_name, start, day)
         topics = watched_topics(cfg.topics, episodes, covered_topics(con, start, day, model_name), cfg.max_topics)
         open_now = [a for a in episodes if a.closed_day is None or a.closed_day > day]
         articles = evidence_articles(con, model_name, (i for a in open_now for i in a.evidence))

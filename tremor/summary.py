@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from pipeline.notify import evidence_lines, explain
+from tremor.tables import print_rows
 from warehouse.alerts import alerts_since, evidence_articles
 from warehouse.db import connect
 from warehouse.store import fetch_named
@@ -24,10 +24,7 @@ def print_summary(console: Console, db_path: Path, model_name: str) -> None:
     console.rule("[bold]Tremor demo summary")
     console.print(f"days processed: {days} ({first} to {last}), model {model_name}")
     console.print("articles per language: " + ", ".join(f"{lang} {n}" for lang, n in langs))
-    table = Table(*columns, title=f"Daily indicators, last {RECENT_DAYS} days, all topics, per source country")
-    for row in recent:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    print_rows(console, columns, recent, f"Daily indicators, last {RECENT_DAYS} days, all topics, per source country")
     print_alerts(console, db_path, date.min)
 
 

@@ -86,9 +86,11 @@ def alerts_since(con: Connection, since: date) -> list[Alert]:
     return [alert_from_row(r) for r in con.execute(sql("alerts_since"), [since]).fetchall()]
 
 
-def alerts_overlapping(con: Connection, model_name: str, start: date, end: date) -> list[Alert]:
-    """Episodes open at some point of [start, end]."""
-    return [alert_from_row(r) for r in con.execute(sql("alerts_overlapping"), [model_name, end, start]).fetchall()]
+def alerts_as_of(con: Connection, model_name: str, start: date, end: date) -> list[Alert]:
+    """Episodes open at some point of [start, end], as they stood at the end of `end` (their daily states: no
+    hit, count or closing after `end` shows)."""
+    rows = con.execute(sql("alerts_as_of"), {"model": model_name, "start": start, "end": end}).fetchall()
+    return [alert_from_row(r) for r in rows]
 
 
 def has_table(con: Connection, name: str) -> bool:

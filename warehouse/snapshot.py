@@ -34,9 +34,15 @@ def publish(db_path: str | Path) -> Path:
     return target
 
 
+def is_snapshot(path: str | Path) -> bool:
+    """Whether a path names a snapshot (tremor.snapshot.duckdb) rather than a warehouse."""
+    return Path(path).stem.endswith(".snapshot")
+
+
 def analyst_path(db_path: str | Path) -> Path:
-    """The snapshot of `db_path` for readers; a clear error when no run has published one yet."""
-    target = snapshot_path(db_path)
+    """What readers open for `db_path`: its snapshot, or `db_path` itself when it already names one (so `--db`
+    takes the warehouse or its snapshot); a clear error when no run has published it yet."""
+    target = Path(db_path) if is_snapshot(db_path) else snapshot_path(db_path)
     if not target.exists():
         raise TerminalWarehouseError(f"{target}: no analyst snapshot yet; it is published at the end of "
                                      "`tremor run`, `tremor backfill` and `tremor demo`")

@@ -7,10 +7,12 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from tests.synthetic import MODEL
+from tests.synthetic import MODEL, START, build_warehouse
 from tremor.cli import app
-from tremor.report import write_report
+from tremor.report import render_report, write_report
 from tremor.settings import ReportSettings
+from warehouse.db import connect
+from warehouse.snapshot import publish, snapshot_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 DAY = date(2025, 7, 2)  # the planted flare-up is open
@@ -40,6 +42,27 @@ def test_report_command_writes_the_file(synthetic_db, tmp_path):
                                       "--model", MODEL])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 50_000 and str(out) in result.output.replace("\n", "")
+
+
+def _content(html: str) -> str:
+    """The brief less its generation time."""
+    return re.sub(r"generated [0-9: -]+ UTC", "generated (time) UTC", html)
+
+
+def test_a_past_days_brief_rendered_after_later_days_is_the_brief_written_that_day(tmp_path):
+    db, days = tmp_path / "tremor.duckdb", (DAY - START).days + 1
+    build_warehouse(db, days=days)
+    publish(db)
+    written = render_report(snapshot_path(db), DAY, MODEL, ReportSettings())
+    build_warehouse(db, resume_at=days)  # the flare-up goes on after DAY, then its episodes close
+    publish(db)
+    with connect(snapshot_path(db), read_only=True) as con:
+        later = con.execute("SELECT max(last_hit_day), max(closed_day), max(n_hit_days) FROM alerts "
+                            "WHERE topic = 'forced_labour' AND country = 'KR'").fetchone()
+    assert later[0] > DAY and later[1] > DAY, "later days changed the episodes open on DAY"
+    again = render_report(snapshot_path(db), DAY, MODEL, ReportSettings())
+    assert _content(again) == _content(written)
+    assert f"{later[2]} day(s) firing" not in again and "last 2025-07-02" in again
 
 
 def chromium(*args, tmp_path: Path) -> subprocess.CompletedProcess:
