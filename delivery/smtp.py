@@ -6,13 +6,24 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from delivery.errors import TerminalDeliveryError, TransientDeliveryError
+from delivery.errors import DeliveryError, TerminalDeliveryError, TransientDeliveryError
+from delivery.redact import password_secrets, redact
 
 SECURITY = ("starttls", "ssl", "none")
 
 
 def send_message(message: EmailMessage, host: str, port: int, security: str, username: str | None,
                  password: str | None, timeout_s: float) -> None:
+    """Send, or raise a transient or terminal error whose message holds no form of the password (a
+    server may echo the AUTH line in its reply)."""
+    try:
+        _classified(message, host, port, security, username, password, timeout_s)
+    except DeliveryError as exc:
+        raise type(exc)(redact(str(exc), password_secrets(username, password))) from None
+
+
+def _classified(message: EmailMessage, host: str, port: int, security: str, username: str | None,
+                password: str | None, timeout_s: float) -> None:
     try:
         _send(message, host, port, security, username, password, timeout_s)
     except smtplib.SMTPAuthenticationError as exc:

@@ -26,6 +26,7 @@ from warehouse import alerts as alert_store
 from warehouse.db import connect
 
 Done = set[tuple[str, str, date, str]]  # (alert id, event, day, channel) already sent or skipped
+Rounds = dict[tuple[str, str, date, str], int]  # (alert id, event, day, channel) -> failed delivery rounds
 
 
 @task
@@ -52,16 +53,18 @@ def store_episodes(db_path: Path, day: date, model_name: str, result: alerts.Rep
 
 
 @io_task
-def load_notices(db_path: Path, model_name: str, result: alerts.Replay) -> tuple[list[Notice], Done]:
-    """The openings and escalations of the replay with their episode and evidence, and what was delivered."""
+def load_notices(db_path: Path, model_name: str, result: alerts.Replay) -> tuple[list[Notice], Done, Rounds]:
+    """The openings and escalations of the replay with their episode and evidence, what was delivered,
+    and how many delivery rounds failed for what was not."""
     transitions = alerts.to_notify(result.transitions)
     episodes = {a.id: a for a in result.episodes}
     with connect(db_path) as con:
         articles = alert_store.evidence_articles(con, model_name, (i for t in transitions for i in t.hit.evidence))
         done = alert_store.final_deliveries(con)
+        rounds = alert_store.failed_rounds(con)
     notices = [Notice(t, episodes[t.alert_id], tuple(articles[i] for i in t.hit.evidence if i in articles))
                for t in transitions]
-    return notices, done
+    return notices, done, rounds
 
 
 @task
@@ -93,8 +96,10 @@ def emit_prefect_events(notices: list[Notice], done: Done, today: date, max_age_
 
 
 @task
-def send_notices(cfg: DeliverySettings, notices: list[Notice], done: Done, today: date) -> list[DeliveryAttempt]:
-    """Each fresh notice on each configured webhook and email channel, with retries; secrets read here."""
+def send_notices(cfg: DeliverySettings, notices: list[Notice], done: Done, rounds: Rounds,
+                 today: date) -> list[DeliveryAttempt]:
+    """Each fresh notice on each configured webhook and email channel, with retries; secrets read here.
+    A notice that failed in MAX_ROUNDS rounds (runs, reruns, replayed days) is given up on that channel."""
     policy = RetryPolicy(cfg.retry.attempts, cfg.retry.wait_s, cfg.retry.max_wait_s)
     logger, out = get_run_logger(), []
     for channel in delivery_channels(cfg, os.environ):
@@ -102,10 +107,11 @@ def send_notices(cfg: DeliverySettings, notices: list[Notice], done: Done, today
             if _stale(notice, today, cfg.max_age_days):
                 out.append(_attempt(notice, channel.channel, "skipped", f"older than {cfg.max_age_days} day(s)"))
                 continue
-            attempts = deliver(channel, notice, policy)
+            t = notice.transition
+            attempts = deliver(channel, notice, policy, rounds.get((t.alert_id, t.event, t.day, channel.channel), 0))
             if attempts[-1].status != "sent":
-                logger.error("%s: %s not delivered after %d attempt(s): %s", channel.channel,
-                             notify.headline(notice), len(attempts), attempts[-1].error)
+                logger.error("%s: %s not delivered after %d attempt(s): %s", channel.channel, notify.headline(notice),
+                             sum(a.status == "failed" for a in attempts), attempts[-1].error)
             out.extend(attempts)
     return out
 
@@ -134,11 +140,11 @@ def update_alerts(db_path: Path, day: date, model_name: str, cfg: AlertSettings)
     number of episodes that opened on `day`."""
     result = replay_episodes(load_replay_input(db_path, day, model_name), cfg.close_after_days)
     store_episodes(db_path, day, model_name, result)
-    notices, done = load_notices(db_path, model_name, result)
+    notices, done, rounds = load_notices(db_path, model_name, result)
     today = utc_now().date()
     attempts = log_notices(notices, done)
     if cfg.delivery.prefect_events:
         attempts += emit_prefect_events(notices, done, today, cfg.delivery.max_age_days)
-    attempts += send_notices(cfg.delivery, notices, done, today)
+    attempts += send_notices(cfg.delivery, notices, done, rounds, today)
     record_deliveries(db_path, attempts)
     return sum(1 for t in result.transitions if t.event == "opened" and t.day == day)

@@ -13,7 +13,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.futures import PrefectFuture
 
 from fetch.client import ClientConfig, HttpClient, Validators
-from fetch.collect import Harvest, Pages, collect_feeds, collect_pages, describe
+from fetch.collect import Harvest, Pages, collect_feed, collect_pages, describe
 from fetch.gdelt import GdeltQuery, collect_gdelt
 from flows.tasks import io_task
 from pipeline import clean, dedup, neardup, relevance
@@ -68,10 +68,12 @@ def load_validators(db_path: Path) -> dict[str, Validators]:
         return {url: Validators(etag, modified) for url, (etag, modified) in store.feed_validators(con).items()}
 
 
-@task(task_run_name="feeds-{source.name}")
-def fetch_feeds(source: Source, config: ClientConfig, validators: dict[str, Validators]) -> Harvest:
+@task(task_run_name="feed-{source}")
+def fetch_feed(source: str, url: str, config: ClientConfig, validators: Validators | None) -> Harvest:
+    """One feed: its own task, so that a feed that crashes its task costs no other feed its items."""
     with HttpClient(config) as client:
-        return collect_feeds(client, source, validators)
+        items, record = collect_feed(client, source, url, validators)
+    return Harvest(tuple(items), (record,))
 
 
 @task
@@ -149,10 +151,11 @@ def fetch_flow(settings: Settings, day: date | None = None) -> FetchReport:
     now = utc_now()
     config = client_config(cfg, gdelt)
     registry = load_registry(settings.sources.registry)
-    outlets = [source for source in registry.values() if source.feeds]
+    feeds = [(source.name, url) for source in registry.values() for url in source.feeds]
     validators = load_validators(db)
-    harvests = _settled(fetch_feeds.map(outlets, unmapped(config), unmapped(validators)),
-                        [(o.name, " ".join(o.feeds)) for o in outlets], "feed", lambda e: Harvest(log=(e,)))
+    harvests = _settled(fetch_feed.map([name for name, _ in feeds], [url for _, url in feeds], unmapped(config),
+                                       [validators.get(url) for _, url in feeds]),
+                        feeds, "feed", lambda e: Harvest(log=(e,)))
     if gdelt.enabled:
         query = GdeltQuery(gdelt.base_url, gdelt.query, tuple(gdelt.languages),
                            min_slice=timedelta(minutes=gdelt.min_slice_minutes))

@@ -1,4 +1,10 @@
-"""RSS/Atom documents (bytes fetched by `fetch/`) to FeedItems, refusing what is not a safe, real feed."""
+"""RSS/Atom documents (bytes fetched by `fetch/`) to FeedItems, refusing what is not a safe, real feed.
+
+Entity declarations (billion laughs, external entities) are refused twice: on the whole document as
+feedparser decodes it (so an encoding such as UTF-7 cannot hide them) before any parser runs, and by
+feedparser's strict XML parser itself, which is defusedxml's expat driver (it raises on any entity
+declaration). The first check also covers feedparser's lenient fallback parser, which would expand
+the "safe" entities it keeps."""
 
 from __future__ import annotations
 
@@ -7,8 +13,14 @@ import re
 from dataclasses import dataclass
 
 import feedparser
+import feedparser.api
+from defusedxml import DefusedXmlException
+from feedparser.encodings import convert_to_utf8
 
 from pipeline.records import FeedItem
+
+# feedparser's only hook for its SAX driver: the first importable name in this list is used.
+feedparser.api.PREFERRED_XML_PARSERS = ["defusedxml.expatreader"]
 
 # An internal DTD subset is where entity declarations live (billion laughs, external entities).
 # Real feeds do not declare entities; one that does is refused before any XML parser sees it.
@@ -30,11 +42,17 @@ class ParsedFeed:
 def parse_feed(data: bytes, content_type: str | None, source: str, origin: str) -> ParsedFeed:
     """The entries of an RSS/Atom/RDF document. feedparser reads the bytes from memory (it never
     fetches); the HTTP content type is passed so that its charset is honoured."""
-    refuse_entities(data)
+    if not data.strip():
+        raise FeedRejected(f"empty response body ({len(data)} bytes): not a feed")
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
-                              resolve_relative_uris=True)
-    if not parsed.entries and (not parsed.version or parsed.bozo):
+    refuse_entities(data, headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
+                                  resolve_relative_uris=True)
+    except DefusedXmlException as exc:
+        raise FeedRejected(f"XML declares entities ({exc}; possible entity-expansion / billion-laughs payload); "
+                           "refused by the parser") from exc
+    if not parsed.entries and (not parsed.get("version") or parsed.bozo):
         raise FeedRejected(_not_a_feed(data, content_type, parsed))
     language = parsed.feed.get("language") or None
     items = tuple(_item(entry, i, source, origin, language) for i, entry in enumerate(parsed.entries))
@@ -44,11 +62,11 @@ def parse_feed(data: bytes, content_type: str | None, source: str, origin: str) 
     return ParsedFeed(items, problem)
 
 
-def refuse_entities(data: bytes) -> None:
-    """Raise FeedRejected when the prolog declares entities (checked on the bytes with NULs removed,
-    so that UTF-16 documents are covered too)."""
-    head = data[:65536].replace(b"\x00", b"")
-    if _INTERNAL_SUBSET.search(head) or _ENTITY.search(head):
+def refuse_entities(data: bytes, headers: dict[str, str] | None = None) -> None:
+    """Raise FeedRejected when the document declares entities anywhere: the whole body is searched,
+    both as received (NULs removed) and as feedparser converts it to UTF-8 for its parsers."""
+    converted = convert_to_utf8(dict(headers or {}), data, {})
+    if any(_INTERNAL_SUBSET.search(text) or _ENTITY.search(text) for text in (data.replace(b"\x00", b""), converted)):
         raise FeedRejected("XML declares entities in its DOCTYPE (possible entity-expansion / billion-laughs "
                            "payload); refused without parsing")
 

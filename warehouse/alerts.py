@@ -119,6 +119,11 @@ def final_deliveries(con: Connection) -> set[tuple[str, str, date, str]]:
     return set(con.execute(sql("deliveries_final")).fetchall())
 
 
+def failed_rounds(con: Connection) -> dict[tuple[str, str, date, str], int]:
+    """(alert id, event, day, channel) -> delivery rounds that failed, for notices that have failed."""
+    return {tuple(row[:4]): row[4] for row in con.execute(sql("deliveries_failed_rounds")).fetchall()}
+
+
 def record_deliveries(con: Connection, attempts: Sequence[DeliveryAttempt]) -> None:
     if attempts:
         with transaction(con):

@@ -167,3 +167,108 @@ def test_email_logs_in_with_the_password_from_the_environment_only(smtp_server):
     assert [a.status for a in refused] == ["failed"] and "login refused" in refused[0].error
     [no_secret] = delivery_channels(cfg, {})
     assert "set TREMOR_TEST_SMTP_PASSWORD" in deliver(no_secret, a_notice(), NO_WAIT)[0].error
+
+
+SECRET_PARTS = ("s3cr3t-token", "T000", "B000", "q-s3cr3t")
+
+
+class EchoReceiver:
+    """A hostile webhook receiver on 127.0.0.1: every POST gets `status` and a body that echoes the
+    request path and query (raw, percent-decoded and upper-cased), with the token across the 200th
+    character so that a cut message would keep a piece of it."""
+
+    def __init__(self, status: int):
+        from urllib.parse import unquote
+
+        self.posts = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.posts += 1
+                body = ("x" * 160 + f" Cannot POST {self.path} ({unquote(self.path)}; {self.path.upper()})").encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/{TOKEN}?key=q-s3cr3t&v=1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_a_receiver_that_echoes_the_path_gets_no_part_of_the_token_into_the_errors(status):
+    with EchoReceiver(status) as receiver:
+        attempts = deliver(WebhookChannel("ops", SecretStr(receiver.url), "X"), a_notice(), NO_WAIT)
+    assert [a.status for a in attempts] == ["failed"] * (1 if status == 404 else 3)
+    for attempt in attempts:
+        assert attempt.error.startswith(f"HTTP {status}: xxx") and "<redacted>" in attempt.error
+        assert not any(part.lower() in attempt.error.lower() for part in SECRET_PARTS), attempt.error
+
+
+class EchoSmtp:
+    """A hostile SMTP server on 127.0.0.1: it accepts AUTH PLAIN, then refuses the sender with a reply
+    that echoes the AUTH line and the decoded password."""
+
+    def __init__(self):
+        import base64
+        import socketserver
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                auth = ""
+                self.wfile.write(b"220 echo ESMTP\r\n")
+                for raw in self.rfile:
+                    line = raw.decode().strip()
+                    verb = line.split(" ", 1)[0].upper()
+                    if verb == "EHLO":
+                        self.wfile.write(b"250-echo\r\n250 AUTH PLAIN\r\n")
+                    elif verb == "AUTH":
+                        auth = line
+                        self.wfile.write(b"235 ok\r\n")
+                    elif verb == "MAIL":
+                        password = base64.b64decode(auth.split()[-1]).split(b"\0")[-1].decode()
+                        self.wfile.write(f"554 5.7.1 refused: you sent {auth} (password {password})\r\n".encode())
+                    elif verb == "QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_smtp_server_that_echoes_the_auth_line_gets_no_form_of_the_password_into_the_errors():
+    import base64
+
+    password = "pw-S3cret-env"
+    with EchoSmtp() as server:
+        channel = EmailChannel("127.0.0.1", server.port, "tremor@example.org", ("desk@example.org",),
+                               security="none", username="tremor", password=SecretStr(password))
+        [attempt] = deliver(channel, a_notice(), NO_WAIT)
+    assert attempt.status == "failed" and attempt.error.startswith("SMTP 554: 5.7.1 refused: you sent AUTH PLAIN")
+    forms = (password, base64.b64encode(f"\0tremor\0{password}".encode()).decode())
+    assert not any(form in attempt.error for form in forms), attempt.error

@@ -1,6 +1,7 @@
 """The HTTP client against a real local server: retries, caps, redirects, refusals, robots, 304, pacing."""
 
 import gzip
+import re
 import time
 
 import pytest
@@ -149,6 +150,53 @@ def test_a_redirect_to_a_private_address_is_refused(server, monkeypatch):
     ("93.184.216.34", True), ("2606:2800:220:1::1", True)])
 def test_address_classification(address, public):
     assert is_public(address) is public
+
+
+# IPv6 transition forms that carry a private or loopback IPv4 address, each next to the same form of a
+# public address where that form is otherwise allowed.
+TRANSITION_FORMS = [
+    ("2002:7f00:1::", "6to4", "127.0.0.1"),  # 6to4 of 127.0.0.1 (2002::/16)
+    ("2002:a9fe:a9fe::1", "6to4", "169.254.169.254"),
+    ("2002:c0a8:101::", "6to4", "192.168.1.1"),
+    ("::ffff:7f00:1", "IPv4-mapped", "127.0.0.1"),  # ::ffff:0:0/96
+    ("::ffff:10.0.0.1", "IPv4-mapped", "10.0.0.1"),
+    ("::7f00:1", "IPv4-compatible", "127.0.0.1"),  # ::/96
+    ("::a00:1", "IPv4-compatible", "10.0.0.1"),
+    ("64:ff9b::7f00:1", "NAT64", "127.0.0.1"),  # 64:ff9b::/96
+    ("64:ff9b::a9fe:a9fe", "NAT64", "169.254.169.254"),
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", "Teredo", "127.0.0.1"),  # 2001::/32, client bits inverted
+]
+
+
+@pytest.mark.parametrize("address, form, ipv4", TRANSITION_FORMS)
+def test_ipv6_transition_forms_of_private_addresses_are_not_public(address, form, ipv4):
+    import ipaddress
+
+    from fetch.guard import embedded_ipv4
+
+    assert embedded_ipv4(ipaddress.ip_address(address)) == (form, ipaddress.IPv4Address(ipv4))
+    assert is_public(address) is False
+
+
+@pytest.mark.parametrize("address", ["2002:5db8:d822::1", "::ffff:93.184.216.34"])
+def test_transition_forms_of_public_addresses_stay_public(address):
+    assert is_public(address) is True
+
+
+@pytest.mark.parametrize("address, form, ipv4", TRANSITION_FORMS)
+def test_urls_naming_a_transition_form_of_a_private_address_are_refused_before_any_request(address, form, ipv4):
+    from fetch.guard import check_url
+
+    with pytest.raises(RefusedURL, match=rf"non-public address \S+ \({form} form of {re.escape(ipv4)}\)"):
+        check_url(f"http://[{address}]/", allow_private=False)
+
+
+def test_the_client_refuses_the_6to4_form_of_loopback_without_connecting(server):
+    """The local server listens on 127.0.0.1; its 6to4 form must not reach it (or anything)."""
+    with make_client(allow_private_hosts=False, retries=0) as client:
+        with pytest.raises(RefusedURL, match="6to4 form of 127.0.0.1"):
+            client.get(f"http://[2002:7f00:1::]:{server.port}/")
+    assert server.log == []
 
 
 def test_conditional_get_sends_validators_and_reports_304(server, client):

@@ -122,3 +122,16 @@ def test_page_problems_keep_the_summary(server, client):
     assert reasons[2] == ("fetched", "no article text found; feed summary kept")
     assert reasons[3][0] == "skipped" and "page limit" in reasons[3][1]
     assert "/private/1" not in [request.path for request, _ in server.log]
+
+
+def test_an_empty_feed_costs_its_outlets_other_feed_nothing(server, client):
+    """One outlet, two feeds: the first answers 200 with an empty body, the second is good. Each has
+    its own fetch_log entry (its own URL, outcome and reason) and the good one's items are kept."""
+    server.expect_request("/empty.xml").respond_with_data(b"", content_type=RSS)
+    server.expect_request("/good.xml").respond_with_data(good_feed(), content_type=RSS)
+    source = Source("Outlet", "JP", "en", feeds=(server.url_for("/empty.xml"), server.url_for("/good.xml")))
+    harvest = collect_feeds(client, source, {})
+    assert [item.url for item in harvest.items] == ["http://example.invalid/1"]
+    assert [(e.url, e.outcome, e.status, e.items) for e in harvest.log] == [
+        (server.url_for("/empty.xml"), "rejected", 200, 0), (server.url_for("/good.xml"), "fetched", 200, 1)]
+    assert harvest.log[0].reason == "empty response body (0 bytes): not a feed"

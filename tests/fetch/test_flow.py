@@ -64,6 +64,11 @@ def serve_outlets(server) -> str:
     server.expect_request("/bad/flaky.xml").respond_with_data(rss([{
         "title": "Japan, Korea hold security talks", "link": url("/flaky/1"),
         "description": "Officials from Japan and Korea met on GSOMIA.", "pubDate": when(2)}]), content_type=RSS)
+    # Half Dead: one feed answers 200 with an empty body, the other is good
+    server.expect_request("/half/empty.xml").respond_with_data(b"", content_type=RSS)
+    server.expect_request("/half/good.xml").respond_with_data(rss([{
+        "title": "Japan and Korea sign fisheries pact", "link": url("/half/1"),
+        "description": "Tokyo and Seoul signed a fisheries agreement.", "pubDate": when(2)}]), content_type=RSS)
     # a fake GDELT DOC API
     gdelt = {"articles": [{"url": url("/gdelt/1"), "title": "Japan protests Korean drills near Dokdo",
                            "seendate": f"{NOW - timedelta(hours=1):%Y%m%dT%H%M%S}Z", "domain": "tokyowire.example",
@@ -78,6 +83,7 @@ def serve_outlets(server) -> str:
         "Broken Outlet": ("US", "en", "America/New_York", False,
                           ["/bad/malformed.xml", "/bad/html.xml", "/bad/laughs.xml", "/bad/huge.xml", "/bad/loop.xml",
                            "/bad/slow.xml", "/bad/flaky.xml"]),
+        "Half Dead": ("JP", "en", "Asia/Tokyo", False, ["/half/empty.xml", "/half/good.xml"]),
     }
     lines = []
     for name, (country, lang, zone, full_text, feeds) in outlets.items():
@@ -148,6 +154,10 @@ def test_fetch_flow_stores_good_sources_and_logs_every_hostile_one(setup, prefec
     assert log["slow.xml"][1] == "failed" and "timed out" in log["slow.xml"][2]
     assert log["flaky.xml"][1:] == ("fetched", "", 200)
     assert log["2"][0:2] == ("page", "skipped") and "robots.txt" in log["2"][2]  # /jp/private/2
+    assert log["empty.xml"] == ("feed", "rejected", "empty response body (0 bytes): not a feed", 200)
+    assert log["good.xml"] == ("feed", "fetched", "", 200)
+    assert rows(db, "SELECT title FROM articles WHERE source = 'Half Dead'") == [("Japan and Korea sign fisheries pact",)]
+    assert rows(db, "SELECT count(*) FROM fetch_log WHERE url LIKE '% %'") == [(0,)]  # one URL per row
 
     quarantined = rows(db, "SELECT reason, line_no FROM quarantine ORDER BY line_no")
     assert ("feed item has no link", 3) in quarantined and ("feed item has no publication date", 4) in quarantined
@@ -192,3 +202,26 @@ def test_the_daily_flow_fetches_first_when_enabled(setup, prefect_harness, monke
     assert rows(db, "SELECT count(*) FROM fetch_log")[0][0] > 10
     assert result.articles >= 1
     assert rows(db, "SELECT count(*) FROM processed_days WHERE day = ?".replace("?", f"DATE '{day}'"))[0][0] == 1
+
+
+def test_a_feed_that_crashes_its_task_costs_no_other_feed_its_items(setup, prefect_harness, monkeypatch):
+    """An unforeseen parser error (what the empty body used to raise) in one feed's task: that feed gets
+    a `failed` row of its own, naming its URL alone; the outlet's other feed is stored."""
+    import fetch.collect
+    from flows.fetch import fetch_flow
+    from tremor.settings import load_settings
+
+    real = fetch.collect.parse_feed
+
+    def parse_or_crash(data, content_type, source, origin):
+        if origin.endswith("/half/empty.xml"):
+            raise AttributeError("object has no attribute 'version'")
+        return real(data, content_type, source, origin)
+
+    monkeypatch.setattr(fetch.collect, "parse_feed", parse_or_crash)
+    config, db, _ = setup
+    fetch_flow(load_settings(config), (NOW - timedelta(days=1)).date())
+    assert rows(db, "SELECT title FROM articles WHERE source = 'Half Dead'") == [("Japan and Korea sign fisheries pact",)]
+    half = rows(db, "SELECT url, outcome, reason FROM fetch_log WHERE source = 'Half Dead' ORDER BY url")
+    assert [(url.rsplit("/", 1)[1], outcome) for url, outcome, _ in half] == [("empty.xml", "failed"), ("good.xml", "fetched")]
+    assert "task crashed" in half[0][2] and "no attribute 'version'" in half[0][2]

@@ -87,3 +87,44 @@ def test_items_without_link_or_date_are_kept_for_cleaning_to_reject():
                 {"title": "No date", "link": "http://example.invalid/nd"}])
     first, second = parse_feed(data, None, "O", ORIGIN).items
     assert first.url is None and second.published is None
+
+
+@pytest.mark.parametrize("body", [b"", b"  \r\n\t"])
+def test_an_empty_body_is_rejected_with_a_reason(body):
+    with pytest.raises(FeedRejected, match=r"empty response body \(\d+ bytes\)"):
+        parse_feed(body, "application/rss+xml", "O", ORIGIN)
+
+
+def test_entity_declarations_behind_a_long_comment_are_refused():
+    """The DOCTYPE sits after a 70 KB comment: past any fixed-size head the check might read."""
+    declaration, rest = BILLION_LAUGHS.split(b"\n", 1)
+    data = declaration + b"\n<!--" + b"x" * 70_000 + b"-->\n" + rest
+    assert data.index(b"<!DOCTYPE") > 70_000
+    with pytest.raises(FeedRejected, match="billion-laughs"):
+        parse_feed(data, "application/rss+xml", "O", ORIGIN)
+
+
+def test_entity_declarations_hidden_by_utf7_are_refused_before_the_lenient_parser_expands_them():
+    """`+ADwAIQ-` is `<!` in UTF-7: the raw bytes hold no `<!ENTITY`. Text before the DOCTYPE breaks
+    the strict parser, and feedparser's lenient parser would expand the declared entity (here 1,000 ×
+    100 KB = a 100 MB title from a 105 KB body)."""
+    data = (b'<?xml version="1.0" encoding="utf-7"?>\njunk\n+ADwAIQ-DOCTYPE x [\n+ADwAIQ-ENTITY big "'
+            + b"A" * 100_000 + b'">\n]>\n<rss version="2.0"><channel><title>t</title><item><title>'
+            + b"&big;" * 1000 + b"</title><link>http://example.invalid/x</link></item></channel></rss>")
+    assert b"<!ENTITY" not in data
+    with pytest.raises(FeedRejected, match="billion-laughs"):
+        parse_feed(data, "application/rss+xml", "O", ORIGIN)
+
+
+def test_feedparsers_strict_parser_itself_refuses_entity_declarations():
+    """Second line of defence: parsing with feedparser directly (no byte check) still expands nothing,
+    because pipeline.feeds makes defusedxml's expat driver feedparser's strict parser."""
+    import io
+
+    import feedparser
+    from defusedxml import EntitiesForbidden
+
+    import pipeline.feeds  # noqa: F401  (installs the driver)
+
+    with pytest.raises(EntitiesForbidden):
+        feedparser.parse(io.BytesIO(BILLION_LAUGHS))
