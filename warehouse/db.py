@@ -10,6 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.errors import TerminalWarehouseError, translated
 
@@ -48,6 +49,19 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.rollback()
         raise
     con.commit()
+
+
+def insert_staged(con: duckdb.DuckDBPyConnection, statement: str, columns: dict[str, list]) -> None:
+    """Run warehouse/sql/STATEMENT.sql, an `INSERT … BY NAME SELECT … FROM staged`, over `columns` (name → one
+    value per row) in one set-based statement: the columns reach DuckDB as an Arrow table registered as `staged`,
+    not row by row (a day's sentence rows: ~0.5 s by executemany, a few ms this way)."""
+    if not columns or not len(next(iter(columns.values()))):
+        return
+    con.register("staged", pa.table(columns))
+    try:
+        con.execute(sql(statement))
+    finally:
+        con.unregister("staged")
 
 
 def migrations() -> list[tuple[int, str, str]]:

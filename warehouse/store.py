@@ -12,7 +12,7 @@ import numpy as np
 
 from pipeline.records import (Article, ArticleScore, ArticleVectors, DailyIndicator, FetchLogEntry, IrrelevantItem,
                               Rejected, RuleHit, ScoredArticle, SentenceScore, StoryCopy, utc_now)
-from warehouse.db import sql, transaction
+from warehouse.db import insert_staged, sql, transaction
 from warehouse.errors import TerminalWarehouseError
 
 Connection = duckdb.DuckDBPyConnection
@@ -53,28 +53,45 @@ def articles_of_day(con: Connection, day: date) -> list[Article]:
 def replace_scores(con: Connection, day: date, model_name: str, scores: Sequence[ArticleScore],
                    sentences: Sequence[SentenceScore] = (), vectors: ArticleVectors | None = None) -> None:
     """The day's article, target and sentence scores by this model (and the articles' embeddings), replaced
-    in one transaction."""
+    in one transaction, each table by one set-based insert."""
     now = utc_now()
-    rows = [(s.article_id, s.day, s.sentiment_label, s.sentiment_score, list(s.topics),
-             json.dumps({k: list(v) for k, v in s.topic_terms.items()}, ensure_ascii=False),
-             s.model_name, s.model_version, s.taxonomy_version, now, s.topic_model,
-             json.dumps(s.topic_evidence, ensure_ascii=False)) for s in scores]
-    target_rows = [(t.article_id, t.model_name, t.target_country, t.day, t.n_sentences, list(t.mentions), t.label,
-                    t.score, *(t.probs or (None, None, None)), t.model_version) for s in scores for t in s.targets]
-    sentence_rows = [(s.article_id, s.model_name, s.index, s.day, s.start, s.end, s.text, s.label, s.score,
-                      *(s.probs or (None, None, None)), s.model_version, list(s.targets)) for s in sentences]
+    targets = [t for s in scores for t in s.targets]
     with transaction(con):
         for statement in ("scores_delete_day", "sentences_delete_day", "targets_delete_day"):
             con.execute(sql(statement), [day, model_name])
-        for statement, values in (("scores_insert", rows), ("targets_insert", target_rows),
-                                  ("sentences_insert", sentence_rows)):
-            if values:
-                con.executemany(sql(statement), values)
+        insert_staged(con, "scores_insert", {
+            "article_id": [s.article_id for s in scores], "day": [s.day for s in scores],
+            "sentiment_label": [s.sentiment_label for s in scores], "sentiment_score": [s.sentiment_score for s in scores],
+            "topics": [list(s.topics) for s in scores],
+            "topic_terms": [json.dumps({k: list(v) for k, v in s.topic_terms.items()}, ensure_ascii=False) for s in scores],
+            "model_name": [s.model_name for s in scores], "model_version": [s.model_version for s in scores],
+            "taxonomy_version": [s.taxonomy_version for s in scores], "scored_at": [now] * len(scores),
+            "topic_model": [s.topic_model for s in scores],
+            "topic_evidence": [json.dumps(s.topic_evidence, ensure_ascii=False) for s in scores]})
+        insert_staged(con, "targets_insert", {
+            "article_id": [t.article_id for t in targets], "model_name": [t.model_name for t in targets],
+            "target_country": [t.target_country for t in targets], "day": [t.day for t in targets],
+            "n_sentences": [t.n_sentences for t in targets], "mentions": [list(t.mentions) for t in targets],
+            "sentiment_label": [t.label for t in targets], "sentiment_score": [t.score for t in targets],
+            **_probs(targets), "model_version": [t.model_version for t in targets]})
+        insert_staged(con, "sentences_insert", {
+            "article_id": [s.article_id for s in sentences], "model_name": [s.model_name for s in sentences],
+            "sentence_no": [s.index for s in sentences], "day": [s.day for s in sentences],
+            "start_char": [s.start for s in sentences], "end_char": [s.end for s in sentences],
+            "text": [s.text for s in sentences], "sentiment_label": [s.label for s in sentences],
+            "sentiment_score": [s.score for s in sentences], **_probs(sentences),
+            "model_version": [s.model_version for s in sentences], "targets": [list(s.targets) for s in sentences]})
         if vectors is not None and vectors.article_ids:
             con.execute(sql("embeddings_delete_day"), [day, vectors.model_name])
-            con.executemany(sql("embeddings_insert"), [
-                (article_id, vectors.model_name, d, vector.tolist())
-                for article_id, d, vector in zip(vectors.article_ids, vectors.days, vectors.vectors, strict=True)])
+            insert_staged(con, "embeddings_insert", {
+                "article_id": list(vectors.article_ids), "model_name": [vectors.model_name] * len(vectors.article_ids),
+                "day": list(vectors.days), "vector": list(np.asarray(vectors.vectors, dtype=np.float32))})
+
+
+def _probs(rows: Sequence) -> dict[str, list]:
+    """p_negative, p_neutral, p_positive of rows with `probs` (None where a model gives no probabilities)."""
+    probs = [r.probs or (None, None, None) for r in rows]
+    return {f"p_{label}": [p[i] for p in probs] for i, label in enumerate(("negative", "neutral", "positive"))}
 
 
 def unassigned_between(con: Connection, start: date, end: date, model_name: str, embedding_model: str
@@ -109,19 +126,20 @@ def replace_day_results(con: Connection, day: date, model_name: str, indicators:
                         hits: Sequence[RuleHit], n_articles: int) -> None:
     """A day's indicators and rule hits replaced, and the day marked processed, in one transaction."""
     now = utc_now()
+    indicator_fields = ("day", "topic", "source_country", "target_country", "lang", "model_name", "n_articles",
+                        "n_scored", "n_negative", "n_outlets", "mean_sentiment", "share_negative", "baseline_mean",
+                        "baseline_std", "baseline_days", "z_negative")
+    hit_fields = ("day", "rule", "topic", "country", "target_country", "model_name", "kind", "metric", "direction",
+                  "severity", "observed", "threshold", "critical", "baseline", "spread", "value", "n_articles",
+                  "n_negative", "n_outlets", "n_total", "history_days")
     with transaction(con):
         con.execute(sql("indicators_delete_day"), [day, model_name])
-        if indicators:
-            con.executemany(sql("indicators_insert"), [
-                (i.day, i.topic, i.source_country, i.target_country, i.lang, i.model_name, i.n_articles, i.n_scored,
-                 i.n_negative, i.n_outlets, i.mean_sentiment, i.share_negative, i.baseline_mean, i.baseline_std,
-                 i.baseline_days, i.z_negative, list(i.evidence), now) for i in indicators])
+        insert_staged(con, "indicators_insert", {
+            **{f: [getattr(i, f) for i in indicators] for f in indicator_fields},
+            "evidence": [list(i.evidence) for i in indicators], "computed_at": [now] * len(indicators)})
         con.execute(sql("hits_delete_day"), [day, model_name])
-        if hits:
-            con.executemany(sql("hits_insert"), [
-                (h.day, h.rule, h.topic, h.country, h.target_country, h.model_name, h.kind, h.metric, h.direction,
-                 h.severity, h.observed, h.threshold, h.critical, h.baseline, h.spread, h.value, h.n_articles,
-                 h.n_negative, h.n_outlets, h.n_total, h.history_days, list(h.evidence)) for h in hits])
+        insert_staged(con, "hits_insert", {**{f: [getattr(h, f) for h in hits] for f in hit_fields},
+                                           "evidence": [list(h.evidence) for h in hits]})
         con.execute(sql("processed_upsert"), [day, model_name, n_articles, now])
 
 

@@ -1,1 +1,2 @@
-INSERT OR REPLACE INTO article_embeddings (article_id, model_name, day, vector) VALUES (?, ?, ?, ?)
+-- The rows of the Arrow table `staged` (warehouse.db.insert_staged), matched to the columns by name.
+INSERT OR REPLACE INTO article_embeddings BY NAME SELECT * FROM staged

@@ -1,4 +1,2 @@
-INSERT INTO daily_indicators (day, topic, source_country, target_country, lang, model_name, n_articles, n_scored,
-                              n_negative, n_outlets, mean_sentiment, share_negative, baseline_mean, baseline_std,
-                              baseline_days, z_negative, evidence, computed_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+-- The rows of the Arrow table `staged` (warehouse.db.insert_staged), matched to the columns by name.
+INSERT INTO daily_indicators BY NAME SELECT * FROM staged

@@ -1,3 +1,2 @@
-INSERT INTO article_scores (article_id, day, sentiment_label, sentiment_score, topics, topic_terms, model_name,
-                            model_version, taxonomy_version, scored_at, topic_model, topic_evidence)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+-- The rows of the Arrow table `staged` (warehouse.db.insert_staged), matched to the columns by name.
+INSERT INTO article_scores BY NAME SELECT * FROM staged

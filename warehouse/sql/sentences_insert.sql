@@ -1,3 +1,2 @@
-INSERT INTO sentence_scores (article_id, model_name, sentence_no, day, start_char, end_char, text, sentiment_label,
-                             sentiment_score, p_negative, p_neutral, p_positive, model_version, targets)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+-- The rows of the Arrow table `staged` (warehouse.db.insert_staged), matched to the columns by name.
+INSERT INTO sentence_scores BY NAME SELECT * FROM staged

@@ -1,3 +1,2 @@
-INSERT INTO article_targets (article_id, model_name, target_country, day, n_sentences, mentions, sentiment_label,
-                             sentiment_score, p_negative, p_neutral, p_positive, model_version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+-- The rows of the Arrow table `staged` (warehouse.db.insert_staged), matched to the columns by name.
+INSERT INTO article_targets BY NAME SELECT * FROM staged
