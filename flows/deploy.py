@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from contextvars import copy_context
-from datetime import UTC
+from datetime import UTC, datetime
 
 import httpx
 from prefect import get_client, serve
@@ -102,8 +102,9 @@ def _report_first_run(api: str, within_s: float, say: Callable[[str], None], out
         run = next_scheduled_run()
         if run is not None:
             outcome.append("scheduled")
-            at = run.expected_start_time.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-            say(f"Next run of {FULL_NAME}: {at} ({run.name}); waiting for it. Stop with Ctrl-C.")
+            at = run.expected_start_time.astimezone(UTC)
+            late = " (late: it runs now)" if at < datetime.now(UTC) else "; waiting for it"
+            say(f"Next run of {FULL_NAME}: {at:%Y-%m-%d %H:%M} UTC ({run.name}){late}. Stop with Ctrl-C.")
             return
         time.sleep(2)
     outcome.append(f"the Prefect server at {api} scheduled no run of {FULL_NAME} within {within_s:.0f} s of serving: "

@@ -4,7 +4,8 @@ Prefect's temporary server (what a flow starts when no PREFECT_API_URL is set) r
 a child of one process, so scheduled runs and worker processes need `prefect server start`. It is started on
 127.0.0.1, in its own process group, and this process reports to it until the `with` block ends, when it is
 stopped. On Linux it also gets the kernel's parent-death signal: if the command is killed (kill -9 included),
-the server goes with it instead of running on, re-parented.
+the server goes with it instead of running on, re-parented. (The kernel ties that signal to the thread that
+started the server: start it from a thread that lives as long as the `with` block, such as the main thread.)
 """
 
 from __future__ import annotations

@@ -191,7 +191,8 @@ def serve(config: ConfigOption = None,
     from flows.deploy import serve_daily
 
     settings = _settings(config, None)
-    serve_daily(cron or settings.schedule_cron, str(config) if config else None, port, console.print)
+    serve_daily(cron or settings.schedule_cron, str(config) if config else None, port,
+                lambda line: console.print(line, soft_wrap=True, markup=False))
 
 
 @app.command()
