@@ -9,7 +9,8 @@ before), by `flows.daily.finish_day`, as `process_day` does. Workers load the mo
 Workers in other processes must reach the Prefect API the flow reports to: Prefect's ephemeral API (no
 PREFECT_API_URL) lives in a child of the flow's process that they cannot find, and each would start its
 own. So with no PREFECT_API_URL, `run_scaled_backfill` starts `prefect server start` on this machine for
-the run and stops it after (flows/prefect_server.py; it dies with this process); a cluster on other machines needs a server they can reach, and says so.
+the run and stops it after (flows/prefect_server.py; it dies with this process); a cluster on other machines
+needs a server they can reach, and says so.
 """
 
 from __future__ import annotations
@@ -154,7 +155,3 @@ def _loopback(address: str) -> bool:
         return ipaddress.ip_address(parts.hostname or "").is_loopback
     except ValueError:
         return False
-
-
-def _tail(log: Path, lines: int = 20) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
