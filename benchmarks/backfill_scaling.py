@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _bench(args, counts: list[int], folder: Path) -> int:
     from flows.daily import backfill_flow, ingest_flow
-    from flows.scale import local_prefect_server, run_scaled_backfill
+    from flows.prefect_server import local_prefect_server
+    from flows.scale import run_scaled_backfill
     from tremor.settings import BackfillSettings
 
     for n in (n for n in counts if n > 1):

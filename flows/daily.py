@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 
 from flows import alerting, tasks
 from flows.fetch import fetch_flow
-from tremor.settings import Settings, load_settings, yesterday_utc
+from tremor.settings import Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -87,14 +87,22 @@ def _settings_after_ingest(config: str | None, db_path: str | None) -> Settings:
 @flow(name="tremor-daily", log_prints=True)
 def daily_flow(day: date | None = None, db_path: str | None = None, config: str | None = None) -> DayResult:
     """The scheduled job: ingest the configured files (and, when enabled, fetch the feeds and GDELT), then
-    process `day` (default: yesterday, UTC)."""
+    process `day` (default: the day before the run's scheduled start, UTC)."""
     settings = _settings_after_ingest(config, db_path)
-    day = day or yesterday_utc()
+    day = day or day_before_scheduled_start()
     if settings.sources.fetch.enabled:  # network ingestion of the registry's feeds and GDELT (issue 5)
         fetch_flow(settings, day)
     result = process_day(day, settings)
     tasks.publish_snapshot(settings.db_path)
     return result
+
+
+def day_before_scheduled_start() -> date:
+    """Yesterday (UTC) as of the time this flow run was scheduled for (now, for a run not scheduled ahead):
+    a scheduled run that starts late (machine asleep, `tremor serve` stopped) still processes its own day."""
+    from prefect.runtime import flow_run
+
+    return (flow_run.scheduled_start_time.astimezone(UTC) - timedelta(days=1)).date()
 
 
 def pending_days(days: list[date], done: set[date]) -> list[date]:

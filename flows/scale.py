@@ -9,20 +9,14 @@ before), by `flows.daily.finish_day`, as `process_day` does. Workers load the mo
 Workers in other processes must reach the Prefect API the flow reports to: Prefect's ephemeral API (no
 PREFECT_API_URL) lives in a child of the flow's process that they cannot find, and each would start its
 own. So with no PREFECT_API_URL, `run_scaled_backfill` starts `prefect server start` on this machine for
-the run and stops it after; a cluster on other machines needs a server they can reach, and says so.
+the run and stops it after (flows/prefect_server.py; it dies with this process); a cluster on other machines
+needs a server they can reach, and says so.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -34,20 +28,16 @@ from prefect import flow, get_run_logger
 from prefect.context import get_run_context
 from prefect.futures import PrefectFuture, as_completed
 from prefect.logging import get_logger
-from prefect.settings import (PREFECT_API_URL, PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-                              temporary_settings)
+from prefect.settings import PREFECT_API_URL
 
 from flows import tasks
 from flows.daily import DayResult, _settings_after_ingest, backfill_flow, finish_day, pending_days
+from flows.prefect_server import local_prefect_server
 from tremor.settings import BackfillSettings, ModelSettings
 
 
 class WorkersNeedPrefectApi(RuntimeError):
     """Dask workers on other machines cannot reach a Prefect API on this one."""
-
-
-class PrefectServerDidNotStart(RuntimeError):
-    """`prefect server start` exited or did not answer in time."""
 
 
 def backfill(start: date, end: date, db_path: str | None, config: str | None, redo: bool,
@@ -156,77 +146,6 @@ def prefect_api_for_workers(scheduler: str | None) -> Iterator[str]:
         yield started
 
 
-@contextmanager
-def local_prefect_server(home: Path | None = None, timeout_s: float | None = None) -> Iterator[str]:
-    """`prefect server start --host 127.0.0.1` on a free port, state in `home` (default PREFECT_HOME); this
-    process (and every task it sends to a worker) reports to it until exit, when it is stopped."""
-    home = Path(home or PREFECT_HOME.value())
-    home.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    url, log = f"http://127.0.0.1:{port}/api", home / "tremor-server.log"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_UI_ENABLED": "false",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                   "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    try:
-        _wait_until_healthy(url, server, timeout_s or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), log)
-        with temporary_settings(updates={PREFECT_API_URL: url}):
-            _drain_prefect_workers()  # events and logs queued for another API go there first
-            try:
-                yield url
-            finally:
-                _drain_prefect_workers()
-    finally:
-        _stop(server)
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen, timeout_s: float, log: Path) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise PrefectServerDidNotStart(f"`prefect server start` exited with {server.returncode}; its output, "
-                                           f"in {log}, ends:\n{_tail(log)}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    raise PrefectServerDidNotStart(
-        f"the Prefect server did not answer at {url} within {timeout_s:.0f} s (raise "
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or run `prefect server start --host 127.0.0.1` yourself "
-        f"and `export PREFECT_API_URL=http://127.0.0.1:4200/api`); its output, in {log}, ends:\n{_tail(log)}")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    """Stop the server and the processes it started (its own process group)."""
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
-def _drain_prefect_workers() -> None:
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-
-    APILogWorker.drain_all()
-    EventsWorker.drain_all()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _loopback(address: str) -> bool:
     """Whether a URL or Dask address (tcp://HOST:PORT, HOST:PORT, inproc://...) names this machine."""
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
@@ -236,7 +155,3 @@ def _loopback(address: str) -> bool:
         return ipaddress.ip_address(parts.hostname or "").is_loopback
     except ValueError:
         return False
-
-
-def _tail(log: Path, lines: int = 20) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])

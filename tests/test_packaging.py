@@ -75,6 +75,8 @@ def test_serve_builds_the_daily_deployment_on_its_cron_schedule():
     deployment = daily_deployment("0 6 * * *")
     assert deployment.name == "tremor-daily"
     assert deployment.schedules[0].schedule.cron == "0 6 * * *"
+    assert deployment.concurrency_limit == 1 and deployment.concurrency_options.collision_strategy == "ENQUEUE"
+    assert deployment.entrypoint == "flows.daily.daily_flow"  # a file path would let flows/fetch.py shadow fetch/
 
 
 def test_demo_corpus_is_reproducible_from_its_pools():

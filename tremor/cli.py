@@ -221,12 +221,15 @@ def report(day: Annotated[str, typer.Option("--date", help="Day of the brief, YY
 
 @app.command()
 def serve(config: ConfigOption = None,
-          cron: Annotated[str | None, typer.Option(help="Cron schedule (UTC) [default: settings' schedule_cron]")] = None) -> None:
-    """Register the daily deployment on its cron schedule and serve it (runs until stopped)."""
+          cron: Annotated[str | None, typer.Option(help="Cron schedule (UTC) [default: settings' schedule_cron]")] = None,
+          port: Annotated[int, typer.Option(help="Port of the Prefect server started when PREFECT_API_URL is not set (0: any free one)")] = 4200) -> None:
+    """Register the daily deployment on its cron schedule and serve it (runs until stopped); with no
+    PREFECT_API_URL, a local Prefect server runs as long as it does."""
     from flows.deploy import serve_daily
 
     settings = _settings(config, None)
-    serve_daily(cron or settings.schedule_cron, str(config) if config else None)
+    serve_daily(cron or settings.schedule_cron, str(config) if config else None, port,
+                lambda line: console.print(line, soft_wrap=True, markup=False))
 
 
 @app.command()
@@ -462,13 +465,15 @@ def main() -> None:
     from warehouse.errors import WarehouseError
     from models.sentiment_data import MissingData
     from pipeline.backtest import EventsFileError
+    from flows.errors import PrefectServerDidNotStart, SchedulerNotRunning
 
     try:
         app()
     except ConfigError as exc:
         _say_error(exc)
         raise SystemExit(CONFIG_EXIT) from None
-    except (WarehouseError, NoInputFiles, UnsupportedFile, MissingData, EventsFileError) as exc:
+    except (WarehouseError, NoInputFiles, UnsupportedFile, MissingData, EventsFileError, SchedulerNotRunning,
+            PrefectServerDidNotStart) as exc:
         err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)  # one line, whatever the width
         raise SystemExit(1) from None
 

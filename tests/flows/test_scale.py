@@ -19,7 +19,7 @@ _worker_connects = 0  # per worker process: warehouse connections opened there (
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory):
-    from flows.scale import local_prefect_server
+    from flows.prefect_server import local_prefect_server
 
     with local_prefect_server(tmp_path_factory.mktemp("prefect-home")) as url:
         yield url
@@ -147,7 +147,7 @@ def test_workers_on_other_machines_need_a_prefect_api_they_can_reach():
 
 
 def test_a_prefect_server_that_does_not_answer_in_time_fails_saying_what_to_run(tmp_path):
-    from flows.scale import PrefectServerDidNotStart, local_prefect_server
+    from flows.prefect_server import PrefectServerDidNotStart, local_prefect_server
 
     with pytest.raises(PrefectServerDidNotStart, match="prefect server start --host 127.0.0.1"):
         with local_prefect_server(tmp_path, timeout_s=0.2):
