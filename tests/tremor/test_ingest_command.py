@@ -98,3 +98,23 @@ def test_ingest_keeps_every_good_row_reports_each_problem_in_one_line_and_publis
     again = ingest_flow(files, db)
     assert (again.new, again.newly_quarantined, len(again.unreadable)) == (0, 0, 2)
     assert counts(db) == (stored, quarantined)
+
+
+def test_the_ingest_limits_come_from_settings_with_the_example_file_listing_the_defaults(tmp_path, monkeypatch):
+    from datetime import date
+
+    from flows.tasks import read_file
+    from tremor.settings import IngestSettings, Settings
+
+    monkeypatch.setenv("TREMOR_CONFIG", str(Path(__file__).parents[2] / "tremor.toml.example"))
+    assert Settings().ingest == IngestSettings()
+    monkeypatch.setenv("TREMOR_INGEST__EARLIEST_PUBLISHED", "2010-01-01")
+    monkeypatch.setenv("TREMOR_INGEST__MAX_LINE_BYTES", "2048")
+    cfg = Settings().ingest
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(b"\n".join([row(1), row(2, published_at="2005-03-01T00:00:00Z"),
+                                 row(3, text="long " * 1000)]) + b"\n")
+    batch = read_file.fn(path, None, 200_000, cfg)
+    assert (cfg.earliest_published, len(batch.articles)) == (date(2010, 1, 1), 1)
+    assert [r.reason[:40] for r in batch.rejected] == ["published_at 2005-03-01 00:00 UTC is out",
+                                                       "line longer than 2,048 bytes (ingest.max"]
