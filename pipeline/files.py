@@ -55,23 +55,18 @@ def read_rows(path: Path, limits: ReadLimits = ReadLimits()) -> Iterator[RawRow]
     """Rows of a .jsonl/.ndjson/.json or .csv file (optionally .gz); never raises on the file's content."""
     name = path.name.lower().removesuffix(".gz")
     rows = _read_json(path, limits) if name.endswith(JSONL_SUFFIXES) else _read_csv(path, limits)
-    position = _Position()
+    line_no = 0  # of the last row read: a file's own problem is reported on the line after it
     try:
         if not name.endswith((*JSONL_SUFFIXES, ".csv")):
             raise UnsupportedFile("not a .jsonl, .ndjson, .json or .csv file (optionally .gz): not read")
         for row in rows:
-            position.line_no = row.line_no
+            line_no = row.line_no
             yield row
     except UnreadableFile as exc:
-        yield RawRow(str(path), position.line_no + 1, b"", error=str(exc), whole_file=True)
+        yield RawRow(str(path), line_no + 1, b"", error=str(exc), whole_file=True)
     except OSError as exc:  # unreadable from disk: permissions, a directory, an I/O error
-        yield RawRow(str(path), position.line_no + 1, b"", error=f"cannot read the file: {exc.strerror or exc}",
+        yield RawRow(str(path), line_no + 1, b"", error=f"cannot read the file: {exc.strerror or exc}",
                      whole_file=True)
-
-
-@dataclass
-class _Position:
-    line_no: int = 0
 
 
 def _chunks(path: Path, limits: ReadLimits) -> Iterator[bytes]:

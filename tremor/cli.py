@@ -41,7 +41,7 @@ def _settings(config: Path | None, db: Path | None):
 
 
 @app.command()
-def ingest(files: Annotated[list[Path], typer.Argument(help="JSONL or CSV files (optionally .gz)")],
+def ingest(files: Annotated[list[Path], typer.Argument(help="JSONL, JSON-array or CSV files (optionally .gz)")],
            db: DbOption = None, config: ConfigOption = None) -> None:
     """Load articles from files; bad rows, and files that cannot be read to their end, go to the quarantine table
     with the reason (one line each here); then publish the analyst snapshot. Exit 1 when a file was not read to its

@@ -144,7 +144,9 @@ def test_one_bad_byte_in_a_csv_rejects_only_its_row_at_the_right_offset(tmp_path
     assert [a.url for a in result.articles] == [f"https://c.example/{n}" for n in (0, 1, 3, 4)]
     [bad] = result.rejected
     offset = data.index(b"\xff")  # counts the 3 bytes of the BOM
-    assert bad.line_no == 4 and bad.reason == f"not valid UTF-8: byte 0xff at offset {offset} of the file (line 4, column {offset - data.index(rows[2]) + 1})"
+    column = offset - data.index(rows[2]) + 1
+    assert bad.line_no == 4
+    assert bad.reason == f"not valid UTF-8: byte 0xff at offset {offset} of the file (line 4, column {column})"
 
 
 def test_a_csv_record_across_lines_and_an_over_long_record(tmp_path):

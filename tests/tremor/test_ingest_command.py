@@ -92,7 +92,8 @@ def test_ingest_keeps_every_good_row_reports_each_problem_in_one_line_and_publis
     assert len(summary) == 1 and f"{from_cut + 2 + 4 + 5 + 1} rows read: {from_cut + 6} new articles" in summary[0]
     assert "2 files not read to their end" in summary[0]
 
-    query = CliRunner().invoke(app, ["query", "SELECT count(*) AS n FROM quarantine", "--db", str(db), "--format", "csv"])
+    query = CliRunner().invoke(app, ["query", "SELECT count(*) AS n FROM quarantine", "--db", str(db),
+                                     "--format", "csv"])
     assert query.exit_code == 0 and query.stdout.splitlines() == ["n", str(quarantined)]
 
     again = ingest_flow(files, db)
