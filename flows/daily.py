@@ -10,7 +10,11 @@ from prefect import flow, get_run_logger
 
 from flows import alerting, tasks
 from flows.fetch import fetch_flow
-from tremor.settings import Settings, load_settings
+from pipeline.records import Rejected
+from tremor.settings import IngestSettings, Settings, load_settings
+
+
+LISTED_PROBLEMS = 20  # bad rows an ingest report carries for the command to print (all are in quarantine)
 
 
 @dataclass(frozen=True)
@@ -18,10 +22,12 @@ class IngestReport:
     read: int
     new: int
     duplicates: int
-    rejected: int
-    newly_quarantined: int
+    rejected: int  # bad rows (files not read to their end are in `unreadable`)
+    newly_quarantined: int  # rows and files
     first_day: date | None
     last_day: date | None
+    unreadable: tuple[Rejected, ...] = ()  # files not read to their end, with the reason (their rows before it are in)
+    bad_rows: tuple[Rejected, ...] = ()  # the first LISTED_PROBLEMS rejected rows
 
 
 @dataclass(frozen=True)
@@ -33,18 +39,35 @@ class DayResult:
 
 
 @flow(name="tremor-ingest")
-def ingest_flow(patterns: list[str], db_path: Path, registry: Path | None = None,
-                max_text_chars: int = 200_000) -> IngestReport:
-    """Read files, store their new articles once, quarantine bad rows with a reason."""
-    batch = tasks.read_inputs(patterns, registry, max_text_chars)
-    new_articles, new_quarantined = tasks.store_batch(db_path, batch)
-    days = sorted({a.day for a in batch.articles})
-    report = IngestReport(
-        read=len(batch.articles) + batch.duplicates + len(batch.rejected), new=new_articles,
-        duplicates=len(batch.articles) + batch.duplicates - new_articles, rejected=len(batch.rejected),
-        newly_quarantined=new_quarantined, first_day=days[0] if days else None, last_day=days[-1] if days else None)
-    get_run_logger().info("ingest: %d rows read, %d new articles, %d duplicates, %d rejected (%d newly quarantined)",
-                          report.read, report.new, report.duplicates, report.rejected, report.newly_quarantined)
+def ingest_flow(patterns: list[str], db_path: Path, registry: Path | None = None, max_text_chars: int = 200_000,
+                limits: IngestSettings | None = None, publish: bool = True) -> IngestReport:
+    """Read files one at a time, store each one's new articles once and quarantine its bad rows (or the file
+    itself, when it cannot be read to its end) with a reason; a bad file never stops the others. Then publish
+    the analyst snapshot (unless the calling flow publishes at its end)."""
+    limits, logger = limits or IngestSettings(), get_run_logger()
+    good = new = rejected = newly_quarantined = 0
+    bad_rows: list[Rejected] = []
+    unreadable: list[Rejected] = []
+    days: set[date] = set()
+    for path in tasks.input_files(patterns):
+        batch = tasks.read_file(path, registry, max_text_chars, limits)
+        stored, quarantined = tasks.store_batch(db_path, batch)
+        good, new = good + len(batch.articles) + batch.duplicates, new + stored
+        rejected += len(batch.rejected) - len(batch.unreadable)
+        newly_quarantined += quarantined
+        bad_rows += [r for r in batch.rejected if r not in batch.unreadable][:LISTED_PROBLEMS - len(bad_rows)]
+        unreadable += batch.unreadable
+        days |= {a.day for a in batch.articles}
+        for problem in batch.unreadable:
+            logger.warning("ingest: %s, line %d: %s", problem.source_file, problem.line_no, problem.reason)
+    if publish:
+        tasks.publish_snapshot(db_path)
+    report = IngestReport(read=good + rejected, new=new, duplicates=good - new, rejected=rejected,
+                          newly_quarantined=newly_quarantined, first_day=min(days, default=None),
+                          last_day=max(days, default=None), unreadable=tuple(unreadable), bad_rows=tuple(bad_rows))
+    logger.info("ingest: %d rows read, %d new articles, %d duplicates, %d rejected (%d newly quarantined), "
+                "%d files not read to their end", report.read, report.new, report.duplicates, report.rejected,
+                report.newly_quarantined, len(report.unreadable))
     return report
 
 
@@ -80,7 +103,8 @@ def _settings_after_ingest(config: str | None, db_path: str | None) -> Settings:
     """Settings read at flow start, and the configured source files ingested."""
     settings = load_settings(Path(config) if config else None, db_path=db_path)
     if settings.sources.files:
-        ingest_flow(settings.sources.files, settings.db_path, settings.sources.registry, settings.max_text_chars)
+        ingest_flow(settings.sources.files, settings.db_path, settings.sources.registry, settings.max_text_chars,
+                    settings.ingest, publish=False)  # the calling flow publishes at its end
     return settings
 
 

@@ -4,7 +4,7 @@ I/O."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -13,12 +13,13 @@ from prefect import task
 from models import embeddings
 from pipeline import aggregate, ingest
 from pipeline.emerging import EmergingTopic
+from pipeline.files import ReadLimits
 from pipeline.records import (Article, ArticleScore, ArticleVectors, DailyIndicator, RuleHit, ScoredArticle,
-                              SentenceScore)
+                              SentenceScore, utc_now)
 from pipeline.sources import load_sources
 from pipeline.validate import Limits
 from tremor import annotate
-from tremor.settings import EmergingSettings, ModelSettings
+from tremor.settings import EmergingSettings, IngestSettings, ModelSettings
 from warehouse import emerging as emerging_store
 from warehouse import snapshot, store
 from warehouse.db import connect
@@ -37,8 +38,18 @@ io_task = task(retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_t
 
 
 @task
-def read_inputs(patterns: Sequence[str], registry: Path | None, max_text_chars: int) -> ingest.Batch:
-    return ingest.read_batch(ingest.expand(patterns), load_sources(registry), Limits(max_text_chars))
+def input_files(patterns: Sequence[str]) -> list[Path]:
+    return ingest.expand(patterns)
+
+
+@task
+def read_file(path: Path, registry: Path | None, max_text_chars: int, cfg: IngestSettings) -> ingest.Batch:
+    """One file's rows, validated: never raises on the file's content (bad rows and unreadable files come back
+    as Rejected rows with their reason)."""
+    limits = Limits(max_text_chars, datetime.combine(cfg.earliest_published, time()),
+                    utc_now() + timedelta(hours=cfg.future_slack_hours))
+    return ingest.read_batch([path], load_sources(registry), limits, ReadLimits(cfg.max_file_bytes, cfg.max_line_bytes),
+                             cfg.max_bad_rows)
 
 
 @io_task

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.dedup import unique_articles
-from pipeline.files import read_rows
+from pipeline.files import RawRow, ReadLimits, read_rows
 from pipeline.records import Article, Rejected
 from pipeline.sources import Source
-from pipeline.validate import Limits, to_article
+from pipeline.validate import Limits, reject, to_article
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Batch:
     articles: list[Article]
     rejected: list[Rejected]
     duplicates: int  # exact copies (URL or content) inside the batch
+    unreadable: list[Rejected] = field(default_factory=list)  # files not read to their end (also in `rejected`)
 
 
 class NoInputFiles(FileNotFoundError):
@@ -37,13 +38,31 @@ def expand(patterns: Iterable[str]) -> list[Path]:
     return paths
 
 
-def read_batch(paths: Sequence[Path], registry: dict[str, Source], limits: Limits) -> Batch:
-    """Every row of every file validated; good rows deduplicated, bad ones kept with their reason."""
-    articles: list[Article] = []
+def read_batch(paths: Sequence[Path], registry: dict[str, Source], limits: Limits,
+               read_limits: ReadLimits = ReadLimits(), max_bad_rows: int = 10_000) -> Batch:
+    """Every row of every file validated; good rows deduplicated as they come (memory holds unique articles
+    only), bad ones kept with their reason. A file with more than `max_bad_rows` bad rows is not read further (it
+    is not a file of articles, or a bomb of bad rows)."""
     rejected: list[Rejected] = []
+    unreadable: list[Rejected] = []
+    unique, duplicates = unique_articles(_good_rows(paths, registry, limits, read_limits, max_bad_rows,
+                                                    rejected, unreadable))
+    return Batch(unique, rejected + unreadable, duplicates, unreadable)
+
+
+def _good_rows(paths: Sequence[Path], registry: dict[str, Source], limits: Limits, read_limits: ReadLimits,
+               max_bad_rows: int, rejected: list[Rejected], unreadable: list[Rejected]) -> Iterator[Article]:
+    """The articles of the files, in order; the rest appended to `rejected` (bad rows) or `unreadable` (files)."""
     for path in paths:
-        for row in read_rows(path):
+        bad = 0
+        for row in read_rows(path, read_limits):
+            if bad == max_bad_rows:
+                unreadable.append(reject(RawRow(str(path), row.line_no, b""), f"more than {max_bad_rows:,} bad "
+                                         "rows: stopped reading there (is it a file of articles?)"))
+                break
             result = to_article(row, registry, limits)
-            (rejected if isinstance(result, Rejected) else articles).append(result)
-    unique, duplicates = unique_articles(articles)
-    return Batch(unique, rejected, duplicates)
+            if isinstance(result, Article):
+                yield result
+                continue
+            bad += 1
+            (unreadable if row.whole_file else rejected).append(result)

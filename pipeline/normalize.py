@@ -23,6 +23,8 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 _BREAKS = re.compile(r"<\s*(?:br|/?p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.IGNORECASE)
 _CJK_DATE = re.compile(r"(\d{4})\s*[年년./-]\s*(\d{1,2})\s*[月월./-]\s*(\d{1,2})\s*[日일]?"
                        r"(?:\D{0,4}?(\d{1,2})\s*[時시:]\s*(\d{1,2})\s*[分분]?(?:\s*:?\s*(\d{1,2}))?)?")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f\ud800-\udfff]")
 _ZONE_ABBREVIATIONS = {"KST": 9 * 3600, "JST": 9 * 3600, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * 3600,
                        "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600}
 
@@ -33,16 +35,27 @@ class InvalidValue(ValueError):
 
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters, sorted query."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidValue(f"url must be an absolute http(s) URL, got {url[:200]!r}")
-    cleaned = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True, keep_fragments=False)
-    return canonicalize_url(cleaned)
+    url = url.strip()
+    if _NOT_IN_URL.search(url):
+        raise InvalidValue(f"url contains a space or control character, got {url[:200]!r}")
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname:
+            raise InvalidValue(f"url must be an absolute http(s) URL, got {url[:200]!r}")
+        parts.port  # noqa: B018 -- raises ValueError on a port that is not a number in range
+        return canonicalize_url(url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False))
+    except ValueError as exc:  # urllib's and w3lib's own checks: "Invalid IPv6 URL", bad port, bad IDNA label
+        raise InvalidValue(f"url is not a valid URL ({exc}), got {url[:200]!r}") from None
+
+
+def scrub_surrogates(text: str) -> str:
+    """Lone surrogates (JSON can carry "\\ud800") replaced by U+FFFD: they cannot be encoded or stored."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def clean_text(text: str) -> str:
     """NFKC (folds full-width Latin and half-width kana), tidy spaces, keep paragraph breaks."""
-    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", scrub_surrogates(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACE.sub(" ", text)
     lines = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", lines).strip()
@@ -65,7 +78,10 @@ def parse_published(value: str) -> datetime:
     except (ValueError, AttributeError) as exc:
         raise InvalidValue(f"published_at is not ISO-8601: {str(value)[:60]!r}") from exc
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:59:59-01:00, 0001-01-01T00:00:00+01:00: past datetime's range in UTC
+            raise InvalidValue(f"published_at is out of range in UTC: {value.strip()[:60]!r}") from None
     return parsed
 
 
@@ -84,7 +100,10 @@ def to_utc(value: str, fallback_tz: str = "UTC") -> datetime:
     parsed = _parse_time(value.strip())
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(fallback_tz))
-    return parsed.astimezone(UTC).replace(tzinfo=None)
+    try:
+        return parsed.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise InvalidValue(f"published time is out of range in UTC: {value.strip()[:60]!r}") from None
 
 
 def _parse_time(text: str) -> datetime:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from pipeline.files import RawRow
@@ -15,24 +16,34 @@ from pipeline.normalize import (
     clean_text,
     content_hash,
     parse_published,
+    scrub_surrogates,
 )
-from pipeline.records import Article, Rejected
+from pipeline.records import Article, Rejected, utc_now
 from pipeline.sources import Source, country_of, declared_language
 
 REQUIRED = ("url", "title", "text", "published_at", "source")
 RAW_EXCERPT_CHARS = 2000
 
 
+EARLIEST_PUBLISHED = datetime(1990, 1, 1)
+FUTURE_SLACK = timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Limits:
+    """What a row may hold: text length, and the window its publication time (naive UTC) must fall in."""
+
     max_text_chars: int = 200_000
+    earliest: datetime = EARLIEST_PUBLISHED
+    latest: datetime = field(default_factory=lambda: utc_now() + FUTURE_SLACK)
 
 
 def to_article(row: RawRow, registry: dict[str, Source], limits: Limits) -> Article | Rejected:
     """Validate and normalise one row."""
     if row.error:
         return reject(row, row.error)
-    fields = row.fields or {}
+    fields = {name: scrub_surrogates(value) if isinstance(value, str) and name != "url" else value
+              for name, value in (row.fields or {}).items()}
     missing = [name for name in REQUIRED if not _is_text(fields.get(name), allow_blank=name in ("title", "text"))]
     if missing:
         return reject(row, f"missing or non-string field(s): {', '.join(missing)}")
@@ -46,6 +57,9 @@ def to_article(row: RawRow, registry: dict[str, Source], limits: Limits) -> Arti
         published = parse_published(fields["published_at"])
     except InvalidValue as exc:
         return reject(row, str(exc))
+    if not limits.earliest <= published <= limits.latest:
+        return reject(row, f"published_at {published:%Y-%m-%d %H:%M} UTC is outside the accepted window "
+                           f"{limits.earliest:%Y-%m-%d %H:%M} to {limits.latest:%Y-%m-%d %H:%M} UTC")
     title = clean_text(fields["title"])
     source = fields["source"].strip()
     return Article(
@@ -64,9 +78,11 @@ def to_article(row: RawRow, registry: dict[str, Source], limits: Limits) -> Arti
 
 
 def reject(row: RawRow, reason: str) -> Rejected:
-    digest = hashlib.sha256(f"{PurePath(row.source_file).name}\n{row.line_no}\n".encode() + row.raw).hexdigest()[:20]
+    name = PurePath(row.source_file).name
+    digest = hashlib.sha256(f"{name}\n{row.line_no}\n".encode("utf-8", "surrogatepass") + row.raw).hexdigest()[:20]
     excerpt = row.raw[:RAW_EXCERPT_CHARS].decode("utf-8", errors="replace")
-    return Rejected(id=digest, source_file=row.source_file, line_no=row.line_no, reason=reason, raw=excerpt)
+    return Rejected(id=digest, source_file=scrub_surrogates(row.source_file), line_no=row.line_no,
+                    reason=scrub_surrogates(reason), raw=excerpt)
 
 
 def _is_text(value: object, allow_blank: bool) -> bool:

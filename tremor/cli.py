@@ -55,15 +55,26 @@ def _say_error(exc: Exception) -> None:
 
 
 @app.command()
-def ingest(files: Annotated[list[Path], typer.Argument(help="JSONL or CSV files (optionally .gz)")],
+def ingest(files: Annotated[list[Path], typer.Argument(help="JSONL, JSON-array or CSV files (optionally .gz)")],
            db: DbOption = None, config: ConfigOption = None) -> None:
-    """Load articles from files; bad rows go to the quarantine table with the reason."""
+    """Load articles from files; bad rows, and files that cannot be read to their end, go to the quarantine table
+    with the reason (one line each here); then publish the analyst snapshot. Exit 1 when a file was not read to its
+    end (its good rows before the problem are stored)."""
     from flows.daily import ingest_flow
 
     settings = _settings(config, db)
-    report = ingest_flow([str(f) for f in files], settings.db_path, settings.sources.registry, settings.max_text_chars)
-    console.print(f"{report.read} rows read: {report.new} new articles, {report.duplicates} duplicates, "
-                  f"{report.rejected} rejected ({report.newly_quarantined} newly quarantined) -> {settings.db_path}")
+    report = ingest_flow([str(f) for f in files], settings.db_path, settings.sources.registry, settings.max_text_chars,
+                         settings.ingest)
+    for problem in (*report.unreadable, *report.bad_rows):
+        _print_line(err, f"{problem.source_file}, line {problem.line_no}: {problem.reason}")
+    if report.rejected > len(report.bad_rows):
+        _print_line(err, f"... and {report.rejected - len(report.bad_rows)} more bad rows: tremor query "
+                         "\"SELECT source_file, line_no, reason FROM quarantine ORDER BY quarantined_at DESC\"")
+    _print_line(console, f"{report.read} rows read: {report.new} new articles, {report.duplicates} duplicates, "
+                         f"{report.rejected} rejected ({report.newly_quarantined} newly quarantined), "
+                         f"{len(report.unreadable)} files not read to their end -> {settings.db_path}")
+    if report.unreadable:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -101,7 +112,8 @@ def demo(db: DbOption = None, config: ConfigOption = None) -> None:
     from flows.daily import backfill_flow, ingest_flow
 
     settings = _settings(config, db)
-    report = ingest_flow([str(DEMO_CORPUS)], settings.db_path, settings.sources.registry, settings.max_text_chars)
+    report = ingest_flow([str(DEMO_CORPUS)], settings.db_path, settings.sources.registry, settings.max_text_chars,
+                         settings.ingest, publish=False)  # backfill_flow publishes
     console.print(f"demo corpus: {report.read} rows, {report.new} new articles, {report.duplicates} duplicates, "
                   f"{report.rejected} rejected; days {report.first_day} to {report.last_day}")
     backfill_flow(report.first_day, report.last_day, str(settings.db_path), str(config) if config else None)
@@ -431,6 +443,13 @@ def eval_topics(artefacts: TopicDirOption = None, config: ConfigOption = None) -
     real = "real news, models/tone_data/news_eval.jsonl (tune = its dev split, test = its test split)"
     wide.print(render(evaluate(taxonomy, news, model), real))
     wide.print(render_targets(evaluate_targets(news), real))
+
+
+def _print_line(target: Console, text: str) -> None:
+    """One line, as given: no markup, no wrapping, control characters and lone surrogates escaped."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    target.print("".join(c if c.isprintable() else repr(c)[1:-1] for c in safe), markup=False, highlight=False,
+                 soft_wrap=True)
 
 
 def _parse_day(value: str) -> date:

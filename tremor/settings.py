@@ -78,6 +78,20 @@ class SourcesSettings(Section):
     gdelt: GdeltSettings = Field(default_factory=GdeltSettings)
 
 
+class IngestSettings(Section):
+    """Limits on what `tremor ingest` (and `sources.files`) accept: hostile files cost bounded memory."""
+
+    earliest_published: date = Field(date(1990, 1, 1), description="Rows published before this day (UTC) are "
+                                                                    "quarantined")
+    future_slack_hours: float = Field(24.0, ge=0, description="Rows published more than this many hours after now "
+                                                              "(UTC) are quarantined")
+    max_file_bytes: int = Field(256 * 2**20, ge=1024, description="Decompressed bytes read from one file; the rest "
+                                                                 "is not read and the file is quarantined (gzip bombs)")
+    max_line_bytes: int = Field(16 * 2**20, ge=1024, description="Longest JSONL line or CSV record, and largest "
+                                                                "JSON-array file; a longer line is quarantined")
+    max_bad_rows: int = Field(10_000, ge=1, description="Bad rows after which the rest of a file is not read")
+
+
 class ModelSettings(Section):
     sentiment: str = Field("sentiment.e5.v2", description="Registered name of the sentiment model (`tremor models` lists them)")
     taxonomy: Path | None = Field(None, description="Topic taxonomy TOML (default: the bundled pipeline/taxonomy.toml)")
@@ -299,6 +313,7 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, ge=1, description="Longer article texts are quarantined")
     schedule_cron: str = Field("0 6 * * *", description="Cron schedule of the served daily deployment (UTC)")
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     indicators: IndicatorSettings = Field(default_factory=IndicatorSettings)

@@ -45,5 +45,5 @@ def analyst_path(db_path: str | Path) -> Path:
     target = Path(db_path) if is_snapshot(db_path) else snapshot_path(db_path)
     if not target.exists():
         raise TerminalWarehouseError(f"{target}: no analyst snapshot yet; it is published at the end of "
-                                     "`tremor run`, `tremor backfill` and `tremor demo`")
+                                     "`tremor ingest`, `tremor run`, `tremor backfill` and `tremor demo`")
     return target
