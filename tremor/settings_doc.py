@@ -8,6 +8,7 @@ import argparse
 import json
 import typing
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ def toml_literal(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()  # a TOML local date
     if isinstance(value, (str, Path)):
         return json.dumps(str(value), ensure_ascii=False)  # JSON's string escapes are TOML's
     if isinstance(value, BaseModel):  # a default alert rule: what differs from its kind's defaults
