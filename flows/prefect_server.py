@@ -71,6 +71,19 @@ def local_prefect_server(home: Path | None = None, timeout_s: float | None = Non
         _stop(server)
 
 
+@contextmanager
+def prefect_api() -> Iterator[str]:
+    """The Prefect API a command's flows report to: PREFECT_API_URL when one is configured, else a server of this
+    command's own (local_prefect_server) that dies with it — not Prefect's temporary server, which outlives a
+    command killed with kill -9 (re-parented, still serving)."""
+    configured = PREFECT_API_URL.value()
+    if configured:
+        yield configured
+        return
+    with local_prefect_server() as url:
+        yield url
+
+
 def _with_parent_death_signal(args: list[str]) -> list[str]:
     if not sys.platform.startswith("linux"):  # no PR_SET_PDEATHSIG: stopped on exit only
         return [sys.executable, *args]

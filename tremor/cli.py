@@ -61,10 +61,12 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="JSONL, JSON-array o
     with the reason (one line each here); then publish the analyst snapshot. Exit 1 when a file was not read to its
     end (its good rows before the problem are stored)."""
     from flows.daily import ingest_flow
+    from flows.prefect_server import prefect_api
 
     settings = _settings(config, db)
-    report = ingest_flow([str(f) for f in files], settings.db_path, settings.sources.registry, settings.max_text_chars,
-                         settings.ingest)
+    with prefect_api():
+        report = ingest_flow([str(f) for f in files], settings.db_path, settings.sources.registry,
+                             settings.max_text_chars, settings.ingest)
     for problem in (*report.unreadable, *report.bad_rows):
         _print_line(err, f"{problem.source_file}, line {problem.line_no}: {problem.reason}")
     if report.rejected > len(report.bad_rows):
@@ -82,9 +84,11 @@ def run(day: Annotated[str | None, typer.Option("--date", help="Day to process, 
         db: DbOption = None, config: ConfigOption = None) -> None:
     """Run the daily flow for one day: ingest configured sources, score, aggregate, alert, notify."""
     from flows.daily import daily_flow
+    from flows.prefect_server import prefect_api
 
     _settings(config, db)  # settings mistakes end here, in one line, before a Prefect server starts
-    result = daily_flow(_parse_day(day) if day else None, str(db) if db else None, str(config) if config else None)
+    with prefect_api():
+        result = daily_flow(_parse_day(day) if day else None, str(db) if db else None, str(config) if config else None)
     console.print(f"{result.day}: {result.articles} articles, {result.rule_hits} rule hits, {result.new_alerts} new alerts")
 
 
@@ -100,8 +104,11 @@ def backfill(start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
 
     cfg = _settings(config, db).backfill
     cfg = cfg.model_copy(update={k: v for k, v in {"workers": workers, "scheduler": scheduler}.items() if v is not None})
-    results = run_backfill(_parse_day(start), _parse_day(end), str(db) if db else None, str(config) if config else None,
-                           redo, cfg)
+    from flows.prefect_server import prefect_api
+
+    with prefect_api():
+        results = run_backfill(_parse_day(start), _parse_day(end), str(db) if db else None,
+                               str(config) if config else None, redo, cfg)
     console.print(f"{len(results)} days processed, {sum(r.articles for r in results)} articles, "
                   f"{sum(r.new_alerts for r in results)} alerts opened")
 
@@ -110,13 +117,15 @@ def backfill(start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
 def demo(db: DbOption = None, config: ConfigOption = None) -> None:
     """Ingest the bundled demo corpus, backfill its whole range, and print a summary."""
     from flows.daily import backfill_flow, ingest_flow
+    from flows.prefect_server import prefect_api
 
     settings = _settings(config, db)
-    report = ingest_flow([str(DEMO_CORPUS)], settings.db_path, settings.sources.registry, settings.max_text_chars,
-                         settings.ingest, publish=False)  # backfill_flow publishes
-    console.print(f"demo corpus: {report.read} rows, {report.new} new articles, {report.duplicates} duplicates, "
-                  f"{report.rejected} rejected; days {report.first_day} to {report.last_day}")
-    backfill_flow(report.first_day, report.last_day, str(settings.db_path), str(config) if config else None)
+    with prefect_api():
+        report = ingest_flow([str(DEMO_CORPUS)], settings.db_path, settings.sources.registry,
+                             settings.max_text_chars, settings.ingest, publish=False)  # backfill_flow publishes
+        console.print(f"demo corpus: {report.read} rows, {report.new} new articles, {report.duplicates} duplicates, "
+                      f"{report.rejected} rejected; days {report.first_day} to {report.last_day}")
+        backfill_flow(report.first_day, report.last_day, str(settings.db_path), str(config) if config else None)
     from tremor.summary import print_summary
 
     print_summary(console, settings.db_path, settings.models.sentiment)

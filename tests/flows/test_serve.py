@@ -148,3 +148,40 @@ def test_kill_9_of_the_command_takes_its_prefect_server_with_it(server_without_s
     command.wait()
     assert wait_for(lambda: not server.is_running() or server.status() == psutil.STATUS_ZOMBIE, 10, 0.2), \
         f"the Prefect server {server.pid} outlived the command that started it"
+
+
+def test_kill_9_of_a_backfill_leaves_no_prefect_server(tmp_path):
+    """`tremor backfill` (serial, no PREFECT_API_URL) reports to a server of its own that dies with it: kill -9
+    of the command mid-run leaves no Prefect server running (Prefect's temporary server used to stay)."""
+    (tmp_path / "tremor.toml").write_text(LEXICON_CONFIG, encoding="utf-8")
+    command = subprocess.Popen([sys.executable, "-m", "tremor.cli", "backfill", "--start", "2001-01-01", "--end",
+                                "2001-12-31", "--config", str(tmp_path / "tremor.toml")], cwd=tmp_path,
+                               env=child_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        found = wait_for(lambda: [p for p in psutil.Process(command.pid).children(recursive=True)
+                                  if _is_prefect_server(p)], 120, 0.5)
+        assert found, "tremor backfill started no Prefect server"
+        server = found[0]
+        assert wait_for(lambda: command.poll() is not None or _listening(server), 60, 0.5)
+        assert command.poll() is None, "the backfill ended before it could be killed"
+    finally:
+        os.kill(command.pid, signal.SIGKILL)
+        command.wait()
+    assert wait_for(lambda: not server.is_running() or server.status() == psutil.STATUS_ZOMBIE, 10, 0.2), \
+        f"the Prefect server {server.pid} outlived the backfill that started it"
+
+
+def _is_prefect_server(process: psutil.Process) -> bool:
+    """`prefect server start`, or the uvicorn of Prefect's temporary server."""
+    try:
+        cmdline = process.cmdline()
+    except psutil.Error:
+        return False
+    return ("server" in cmdline and "start" in cmdline) or "uvicorn" in cmdline
+
+
+def _listening(process: psutil.Process) -> bool:
+    try:
+        return any(c.status == psutil.CONN_LISTEN for c in process.net_connections())
+    except psutil.Error:
+        return False
