@@ -95,9 +95,9 @@ class IngestSettings(Section):
 class ModelSettings(Section):
     sentiment: str = Field("sentiment.e5.v2", description="Registered name of the sentiment model (`tremor models` lists them)")
     taxonomy: Path | None = Field(None, description="Topic taxonomy TOML (default: the bundled pipeline/taxonomy.toml)")
-    ner: list[Literal["en", "ja"]] = Field(["en", "ja"], description="Languages whose named entities (spaCy "
-                                          "en_core_web_sm, GiNZA) refine the gazetteer's country targets; [] = "
-                                          "gazetteer alone (GiNZA is the slow part, see README)")
+    ner: list[Literal["en", "ja"]] = Field([], description="Languages whose named entities (spaCy en_core_web_sm, "
+                                          "GiNZA) refine the gazetteer's country targets; [] = gazetteer alone, the "
+                                          "default: on real news NER added nothing measurable (README)")
     topics: str = Field("topics.e5-keyword.v1", description="Topic model: 'topics.e5-keyword.v1' (keywords + e5 "
                         "prototypes) or 'keywords' (taxonomy keywords alone)")
     batch_size: int = Field(1024, ge=1, description="Sentences per model call (the model batches inside, by length)")
