@@ -16,6 +16,7 @@ from pathlib import Path
 from prefect import task
 from prefect.events import emit_event
 from prefect.logging import get_run_logger
+from prefect.utilities.annotations import quote
 
 from delivery.channels import RetryPolicy, deliver
 from flows.tasks import io_task
@@ -138,13 +139,13 @@ def _attempt(notice: Notice, channel: str, status: str, error: str | None) -> De
 def update_alerts(db_path: Path, day: date, model_name: str, cfg: AlertSettings) -> int:
     """Episodes replayed from `day` and stored; new openings and escalations notified. Returns the
     number of episodes that opened on `day`."""
-    result = replay_episodes(load_replay_input(db_path, day, model_name), cfg.close_after_days)
-    store_episodes(db_path, day, model_name, result)
-    notices, done, rounds = load_notices(db_path, model_name, result)
+    result = replay_episodes(quote(load_replay_input(db_path, day, model_name)), cfg.close_after_days)
+    store_episodes(db_path, day, model_name, quote(result))
+    notices, done, rounds = load_notices(db_path, model_name, quote(result))
     today = utc_now().date()
-    attempts = log_notices(notices, done)
+    attempts = log_notices(quote(notices), quote(done))
     if cfg.delivery.prefect_events:
-        attempts += emit_prefect_events(notices, done, today, cfg.delivery.max_age_days)
-    attempts += send_notices(cfg.delivery, notices, done, rounds, today)
-    record_deliveries(db_path, attempts)
+        attempts += emit_prefect_events(quote(notices), quote(done), today, cfg.delivery.max_age_days)
+    attempts += send_notices(cfg.delivery, quote(notices), quote(done), quote(rounds), today)
+    record_deliveries(db_path, quote(attempts))
     return sum(1 for t in result.transitions if t.event == "opened" and t.day == day)

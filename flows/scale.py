@@ -29,6 +29,7 @@ from prefect.context import get_run_context
 from prefect.futures import PrefectFuture, as_completed
 from prefect.logging import get_logger
 from prefect.settings import PREFECT_API_URL
+from prefect.utilities.annotations import quote
 
 from flows import tasks
 from flows.daily import DayResult, _settings_after_ingest, backfill_flow, finish_day, pending_days
@@ -85,7 +86,7 @@ def scaled_backfill_flow(start: date, end: date, db_path: str | None = None, con
     began, waited, stored, results = time.perf_counter(), 0.0, {}, []
     for day, n_articles, rows, waited_s in _scored_days(todo, db, settings.models, ahead):
         waited += waited_s
-        tasks.store_scores(db, day, model, rows)
+        tasks.store_scores(db, day, model, quote(rows))
         stored[day] = n_articles
         while len(results) < len(todo) and todo[len(results)] in stored:  # finish days in order
             ready = todo[len(results)]
@@ -107,7 +108,7 @@ def _scored_days(days: list[date], db: Path, models: ModelSettings,
 
     def submit(day: date) -> None:
         articles = tasks.load_articles(db, day)
-        scoring[tasks.score_articles.submit(articles, models)] = (day, len(articles))
+        scoring[tasks.score_articles.submit(quote(articles), models)] = (day, len(articles))
 
     for day in islice(queue, ahead):
         submit(day)
