@@ -108,7 +108,8 @@ def _scored_days(days: list[date], db: Path, models: ModelSettings,
 
     def submit(day: date) -> None:
         articles = tasks.load_articles(db, day)
-        scoring[tasks.score_articles.submit(quote(articles), models)] = (day, len(articles))
+        # not quoted: over Dask the worker received the quote itself, not the articles (a day's are few)
+        scoring[tasks.score_articles.submit(articles, models)] = (day, len(articles))
 
     for day in islice(queue, ahead):
         submit(day)
