@@ -32,7 +32,24 @@ def a_notice() -> Notice:
     return Notice(Transition("abc123", DAY, "opened", "critical", None, hit), alert, evidence)
 
 
-class Receiver:
+class LocalServer:
+    """An HTTP server on 127.0.0.1 in a thread while the `with` block runs; `url` names `path` on it."""
+
+    def serve(self, handler, path: str) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}{path}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Receiver(LocalServer):
     """A webhook receiver on 127.0.0.1 that answers with the scripted statuses, then 200."""
 
     def __init__(self, statuses):
@@ -52,17 +69,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/{TOKEN}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler, f"/hooks/{TOKEN}")
 
 
 def test_webhook_receives_the_generic_json_after_a_transient_failure_is_retried():
@@ -172,7 +179,7 @@ def test_email_logs_in_with_the_password_from_the_environment_only(smtp_server):
 SECRET_PARTS = ("s3cr3t-token", "T000", "B000", "q-s3cr3t")
 
 
-class EchoReceiver:
+class EchoReceiver(LocalServer):
     """A hostile webhook receiver on 127.0.0.1: every POST gets `status` and a body that echoes the
     request path and query (raw, percent-decoded and upper-cased), with the token across the 200th
     character so that a cut message would keep a piece of it."""
@@ -196,17 +203,7 @@ class EchoReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/{TOKEN}?key=q-s3cr3t&v=1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler, f"/hooks/{TOKEN}?key=q-s3cr3t&v=1")
 
 
 @pytest.mark.parametrize("status", [404, 500])
