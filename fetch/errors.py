@@ -44,6 +44,11 @@ class HTTPStatusFailure(FetchError):
     """A status that retrying will not change (404, 403, 410, ...)."""
 
 
+class UnresolvedHost(FetchError):
+    """A host name the resolver says does not exist (not a temporary failure): not retried within the run, so a
+    machine without DNS (offline, a typo in a feed URL) costs one lookup per URL, not four with backoff."""
+
+
 class RetriesExhausted(FetchError):
     """Transient failures (timeouts, connection errors, 5xx, 429) on every attempt."""
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fetch.errors import RefusedURL
+from fetch.errors import RefusedURL, UnresolvedHost
 
 
 def check_url(url: str, allow_private: bool) -> None:
@@ -90,5 +90,9 @@ def _global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 def _addresses(host: str, port: int) -> set[str]:
     try:
         return {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-    except (socket.gaierror, UnicodeError) as exc:
-        raise httpx.ConnectError(f"cannot resolve host {host}: {exc}") from exc
+    except socket.gaierror as exc:
+        if exc.errno == socket.EAI_AGAIN:  # "temporary failure in name resolution": worth another attempt
+            raise httpx.ConnectError(f"cannot resolve host {host} (temporary): {exc}") from exc
+        raise UnresolvedHost(f"cannot resolve host {host}: {exc}") from exc
+    except UnicodeError as exc:
+        raise UnresolvedHost(f"cannot resolve host {host}: {exc}") from exc

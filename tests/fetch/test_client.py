@@ -240,3 +240,25 @@ def test_requests_to_one_host_are_spaced(server):
         for _ in range(3):
             client.get(server.url_for("/t"))
         assert time.monotonic() - started >= 0.6
+
+
+@pytest.mark.parametrize("errno, attempts", [(-2, 1), (-3, 4)])  # EAI_NONAME: not retried; EAI_AGAIN: retried
+def test_a_host_that_does_not_resolve_is_not_retried_but_a_temporary_failure_is(monkeypatch, errno, attempts):
+    """No name is resolved: the guard's resolver is replaced by one that fails as getaddrinfo does."""
+    import socket
+
+    from fetch import guard
+    from fetch.errors import UnresolvedHost
+
+    assert errno == (socket.EAI_NONAME if attempts == 1 else socket.EAI_AGAIN)
+    calls = []
+
+    def failing(host, port, type=0):
+        calls.append(host)
+        raise socket.gaierror(errno, "Name or service not known" if attempts == 1 else "Temporary failure")
+
+    monkeypatch.setattr(guard.socket, "getaddrinfo", failing)
+    with make_client(allow_private_hosts=False, backoff_s=0.0, retries=3) as client:
+        with pytest.raises(UnresolvedHost if attempts == 1 else RetriesExhausted, match="cannot resolve host"):
+            client.get("http://feeds.tremor-test.invalid/rss")
+    assert len(calls) == attempts
