@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -60,8 +60,11 @@ def insert_staged(con: duckdb.DuckDBPyConnection, statement: str, columns: dict[
     con.register("staged", pa.table(columns))
     try:
         con.execute(sql(statement))
-    finally:
-        con.unregister("staged")
+    except BaseException:
+        with suppress(duckdb.Error):  # in an aborted transaction; the insert's own error is the one to see
+            con.unregister("staged")
+        raise
+    con.unregister("staged")
 
 
 def migrations() -> list[tuple[int, str, str]]:

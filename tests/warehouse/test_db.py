@@ -36,3 +36,28 @@ def test_reading_a_missing_database_says_what_to_do(tmp_path):
     with pytest.raises(TerminalWarehouseError, match="tremor demo"):
         with connect(tmp_path / "none.duckdb", read_only=True):
             pass
+
+
+def test_a_set_based_insert_stores_its_rows_and_a_failing_one_shows_its_own_error_and_stores_nothing(tmp_path):
+    from datetime import date, datetime
+
+    from warehouse.db import insert_staged, transaction
+
+    def row(article_id: str) -> dict:
+        return {"article_id": article_id, "day": date(2025, 7, 1), "sentiment_label": None, "sentiment_score": None,
+                "topics": ["gsomia"], "topic_terms": "{}", "model_name": "m", "model_version": "1",
+                "taxonomy_version": "t", "scored_at": datetime(2025, 7, 2)}
+
+    def columns(rows: list[dict]) -> dict[str, list]:
+        return {name: [r[name] for r in rows] for name in rows[0]}
+
+    with connect(tmp_path / "w.duckdb") as con:
+        with transaction(con):
+            insert_staged(con, "scores_insert", columns([row("a"), row("b")]))
+        assert con.execute("SELECT article_id, topics FROM article_scores ORDER BY 1").fetchall() == \
+            [("a", ["gsomia"]), ("b", ["gsomia"])]
+        with pytest.raises(duckdb.ConstraintException, match="Duplicate key"):  # not "transaction is aborted"
+            with transaction(con):
+                insert_staged(con, "scores_insert", columns([row("c"), row("a")]))
+        assert con.execute("SELECT count(*) FROM article_scores").fetchone()[0] == 2
+        insert_staged(con, "scores_insert", {})  # nothing to insert: no statement
