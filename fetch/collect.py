@@ -3,7 +3,7 @@ failure of one URL never stops the others."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +13,6 @@ from pipeline.clean import with_full_text
 from pipeline.feeds import FeedRejected, parse_feed
 from pipeline.pages import decode_html, extract_page, is_html
 from pipeline.records import Article, FeedItem, FetchLogEntry, utc_now
-from pipeline.sources import Source
 
 
 @dataclass(frozen=True)
@@ -23,24 +22,16 @@ class Harvest:
     items: tuple[FeedItem, ...] = ()
     log: tuple[FetchLogEntry, ...] = ()
 
+
 @dataclass(frozen=True)
 class Pages:
     articles: tuple[Article, ...]  # every input article, with its page's text where one was extracted
     log: tuple[FetchLogEntry, ...]
 
 
-def collect_feeds(client: HttpClient, source: Source, validators: Mapping[str, Validators]) -> Harvest:
-    """Every feed of the outlet, conditionally on what the warehouse remembers of each URL."""
-    items: list[FeedItem] = []
-    log: list[FetchLogEntry] = []
-    for url in source.feeds:
-        found, entry = collect_feed(client, source.name, url, validators.get(url))
-        items += found
-        log.append(entry)
-    return Harvest(tuple(items), tuple(log))
-
 def collect_feed(client: HttpClient, source: str, url: str, validators: Validators | None
                  ) -> tuple[list[FeedItem], FetchLogEntry]:
+    """One feed, conditionally on what the warehouse remembers of its URL: its items and its log entry."""
     started = utc_now()
     try:
         fetched = client.get(url, validators)

@@ -13,7 +13,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from contextvars import copy_context
 from datetime import UTC, datetime
 
@@ -29,7 +28,7 @@ from prefect.settings import PREFECT_API_URL
 
 from flows.daily import daily_flow
 from flows.errors import SchedulerNotRunning
-from flows.prefect_server import local_prefect_server
+from flows.prefect_server import prefect_api
 
 DEPLOYMENT_NAME = "tremor-daily"
 FULL_NAME = f"{daily_flow.name}/{DEPLOYMENT_NAME}"
@@ -50,10 +49,9 @@ def serve_daily(cron: str, config: str | None = None, port: int = 4200, say: Cal
     """Serve the daily deployment until stopped, against PREFECT_API_URL or else a server started here on
     `port`. Raises SchedulerNotRunning when the server's scheduler is off, or when it has scheduled no run of
     the deployment within `first_run_within_s` of serving (serving then stops)."""
-    configured = PREFECT_API_URL.value()
-    if not configured:
+    if not PREFECT_API_URL.value():
         say(f"No PREFECT_API_URL: starting a Prefect server on 127.0.0.1:{port} for as long as this serves")
-    with nullcontext(configured) if configured else local_prefect_server(port=port, ui=True) as api:
+    with prefect_api(port=port, ui=True) as api:
         check_scheduler_enabled(api)
         say(f"Prefect API: {api}  (UI: {api.removesuffix('/api')})")
         outcome: list[str] = []

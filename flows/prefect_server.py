@@ -72,15 +72,15 @@ def local_prefect_server(home: Path | None = None, timeout_s: float | None = Non
 
 
 @contextmanager
-def prefect_api() -> Iterator[str]:
+def prefect_api(port: int = 0, ui: bool = False) -> Iterator[str]:
     """The Prefect API a command's flows report to: PREFECT_API_URL when one is configured, else a server of this
-    command's own (local_prefect_server) that dies with it — not Prefect's temporary server, which outlives a
-    command killed with kill -9 (re-parented, still serving)."""
+    command's own (local_prefect_server on `port`, with the UI if `ui`) that dies with it — not Prefect's temporary
+    server, which outlives a command killed with kill -9 (re-parented, still serving)."""
     configured = PREFECT_API_URL.value()
     if configured:
         yield configured
         return
-    with local_prefect_server() as url:
+    with local_prefect_server(port=port, ui=ui) as url:
         yield url
 
 

@@ -33,7 +33,7 @@ from prefect.utilities.annotations import quote
 
 from flows import tasks
 from flows.daily import DayResult, _settings_after_ingest, backfill_flow, finish_day, pending_days
-from flows.prefect_server import local_prefect_server
+from flows.prefect_server import prefect_api
 from tremor.settings import BackfillSettings, ModelSettings
 
 
@@ -139,13 +139,11 @@ def prefect_api_for_workers(scheduler: str | None) -> Iterator[str]:
             f"the Dask workers of {scheduler} run on other machines and cannot reach a Prefect API on this one "
             f"({url or 'none is configured'}): run `prefect server start --host 0.0.0.0` on a machine they can reach "
             "and `export PREFECT_API_URL=http://THAT_HOST:4200/api` here, then run the backfill again")
-    if url:
-        yield url
-        return
-    get_logger("tremor.backfill").info("No PREFECT_API_URL: starting a Prefect server on this machine for this "
-                                       "backfill (set PREFECT_API_URL to use a running one)")
-    with local_prefect_server() as started:
-        yield started
+    if not url:
+        get_logger("tremor.backfill").info("No PREFECT_API_URL: starting a Prefect server on this machine for this "
+                                           "backfill (set PREFECT_API_URL to use a running one)")
+    with prefect_api() as api:
+        yield api
 
 
 def _loopback(address: str) -> bool:

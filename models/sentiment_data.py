@@ -107,18 +107,22 @@ def _tweets(folder: Path) -> Iterator[Example]:
             yield Example(r["text"].strip(), "en", r["label"], "en_tweets", DEV)
 
 
-def _news_tone(folder: Path) -> Iterator[Example]:
-    """The relations-tone training sentences shipped in models/tone_data (not read from `folder`)."""
+def tone_train_rows() -> Iterator[dict]:
+    """The rows of models/tone_data/train.jsonl (tone, and for real sentences topics and targets); none if the
+    file is missing."""
     path = TONE_DIR / "train.jsonl"
     if not path.is_file():
         return
     with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                if r["label"] in LABEL_ID and r["text"].strip():
-                    yield Example(r["text"].strip(), r["lang"], r["label"],
-                                  "news_real" if r.get("source") == "real" else "news_tone", TRAIN)
+        yield from (json.loads(line) for line in f if line.strip())
+
+
+def _news_tone(folder: Path) -> Iterator[Example]:
+    """The relations-tone training sentences shipped in models/tone_data (not read from `folder`)."""
+    for r in tone_train_rows():
+        if r["label"] in LABEL_ID and r["text"].strip():
+            yield Example(r["text"].strip(), r["lang"], r["label"],
+                          "news_real" if r.get("source") == "real" else "news_tone", TRAIN)
 
 
 READERS = (_nsmc, _economy_watchers, _phrasebank, _marc, _chabsa, _tweets, _news_tone)
@@ -160,13 +164,18 @@ def train_caps(overrides: Iterable[str]) -> dict[str, int]:
     return caps
 
 
+def check_sets(names: Iterable[str]) -> None:
+    """ValueError naming any of `names` that is not a training set."""
+    unknown = set(names) - set(TRAINED_SETS)
+    if unknown:
+        raise ValueError(f"unknown set(s) {', '.join(sorted(unknown))}: choose from {', '.join(TRAINED_SETS)}")
+
+
 def load(folder: Path | str, split: str, caps: dict[str, int] | None = None, seed: int = 13,
          repeats: dict[str, int] | None = None, skip: Iterable[str] = ()) -> list[Example]:
     """Every example of `split` from every set not in `skip`, each set capped by a seeded sample and taken
     `repeats[set]` times (default once)."""
-    unknown = set(skip) - set(TRAINED_SETS)
-    if unknown:
-        raise ValueError(f"unknown set(s) {', '.join(sorted(unknown))}: choose from {', '.join(TRAINED_SETS)}")
+    check_sets(skip)
     folder = Path(folder)
     caps = (TRAIN_CAPS if split == TRAIN else DEV_CAPS) if caps is None else caps
     out: list[Example] = []

@@ -300,7 +300,7 @@ def train_sentiment(data: DataOption,
     from dataclasses import replace
 
     from models.e5_classifier import check_init, init_rank
-    from models.sentiment_data import TRAIN, TRAINED_SETS, load, train_caps, train_repeats
+    from models.sentiment_data import TRAIN, check_sets, load, train_caps, train_repeats
     from models.train_sentiment import TrainConfig, train
 
     try:
@@ -315,9 +315,10 @@ def train_sentiment(data: DataOption,
         raise typer.BadParameter(f"{precision!r}: choose fp32 or bf16", param_hint="--precision")
     if calibrate not in ("news-dev", "train"):
         raise typer.BadParameter(f"{calibrate!r}: choose news-dev or train", param_hint="--calibrate")
-    unknown = set(skip or ()) - set(TRAINED_SETS)
-    if unknown:
-        raise typer.BadParameter(f"{', '.join(sorted(unknown))}: choose from {', '.join(TRAINED_SETS)}", param_hint="--skip")
+    try:
+        check_sets(skip or ())  # before the model loads
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--skip") from None
     config = TrainConfig(max_steps=max_steps, lr=lr, head_lr=4 * lr, seed=seed, top_layers=top_layers, precision=precision)
     if init is not None:
         try:

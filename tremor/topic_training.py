@@ -62,12 +62,10 @@ def _keywords(rows: Sequence[Labelled], taxonomy: Taxonomy) -> np.ndarray:
 def read_real_train() -> list[Labelled]:
     """Real news sentences labelled with topics by two annotators who agreed (models/tone_data/train.jsonl,
     `source` "real"): events apart from every event of the real-news evaluation set."""
-    from models.sentiment_data import TONE_DIR
+    from models.sentiment_data import tone_train_rows
 
-    rows = [json.loads(line) for line in (TONE_DIR / "train.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
     return [Labelled(r["id"], r["lang"], r["text"], tuple(r["topics"]), tuple(r.get("targets", ())), "train")
-            for r in rows if r.get("source") == "real" and "topics" in r]
+            for r in tone_train_rows() if r.get("source") == "real" and "topics" in r]
 
 
 def train(taxonomy: Taxonomy, out: Path, examples: Sequence[Labelled], tune: Sequence[Labelled],

@@ -33,11 +33,14 @@ def a_notice() -> Notice:
 
 
 class LocalServer:
-    """An HTTP server on 127.0.0.1 in a thread while the `with` block runs; `url` names `path` on it."""
+    """A server on 127.0.0.1 in a thread while the `with` block runs (HTTP: `serve`, whose `url` names `path`)."""
 
     def serve(self, handler, path: str) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.run(ThreadingHTTPServer(("127.0.0.1", 0), handler))
         self.url = f"http://127.0.0.1:{self.server.server_port}{path}"
+
+    def run(self, server) -> None:
+        self.server = server
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -216,7 +219,7 @@ def test_a_receiver_that_echoes_the_path_gets_no_part_of_the_token_into_the_erro
         assert not any(part.lower() in attempt.error.lower() for part in SECRET_PARTS), attempt.error
 
 
-class EchoSmtp:
+class EchoSmtp(LocalServer):
     """A hostile SMTP server on 127.0.0.1: it accepts AUTH PLAIN, then refuses the sender with a reply
     that echoes the AUTH line and the decoded password."""
 
@@ -245,17 +248,8 @@ class EchoSmtp:
                     else:
                         self.wfile.write(b"250 ok\r\n")
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.run(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler))
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def test_an_smtp_server_that_echoes_the_auth_line_gets_no_form_of_the_password_into_the_errors():

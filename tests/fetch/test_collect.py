@@ -7,7 +7,7 @@ import pytest
 from werkzeug import Response
 
 from fetch.client import Validators
-from fetch.collect import collect_feed, collect_feeds, collect_page, collect_pages
+from fetch.collect import Harvest, collect_feed, collect_page, collect_pages
 from pipeline.clean import clean_items
 from pipeline.sources import Source
 from pipeline.validate import Limits
@@ -15,6 +15,12 @@ from tests.fetch.conftest import make_client
 from tests.fetch.feeds import BILLION_LAUGHS, HTML_PAGE, JA_BODY, KO_BODY, MALFORMED, TRUNCATED, page, pub_date, rss
 
 RSS = "application/rss+xml"
+
+
+def collect_feeds(client, source: Source) -> Harvest:
+    """Every feed of the outlet in turn, as the fetch flow runs them (one `collect_feed` per feed)."""
+    found = [collect_feed(client, source.name, url, None) for url in source.feeds]
+    return Harvest(tuple(item for items, _ in found for item in items), tuple(entry for _, entry in found))
 
 
 def good_feed() -> bytes:
@@ -49,7 +55,7 @@ def test_transport_failures_are_logged_and_the_next_feed_is_fetched(server):
     source = Source("Outlet", "JP", "en", feeds=tuple(server.url_for(p) for p in
                                                       ("/huge", "/loop", "/slow", "/flaky", "/missing")))
     with make_client(timeout_s=0.3, retries=1) as client:
-        harvest = collect_feeds(client, source, {})
+        harvest = collect_feeds(client, source)
     outcomes = {entry.url.rsplit("/", 1)[1]: (entry.outcome, entry.reason, entry.status) for entry in harvest.log}
     assert outcomes["huge"][0] == "rejected" and "exceeds the cap" in outcomes["huge"][1]
     assert outcomes["loop"][0] == "failed" and "redirect loop" in outcomes["loop"][1]
@@ -130,7 +136,7 @@ def test_an_empty_feed_costs_its_outlets_other_feed_nothing(server, client):
     server.expect_request("/empty.xml").respond_with_data(b"", content_type=RSS)
     server.expect_request("/good.xml").respond_with_data(good_feed(), content_type=RSS)
     source = Source("Outlet", "JP", "en", feeds=(server.url_for("/empty.xml"), server.url_for("/good.xml")))
-    harvest = collect_feeds(client, source, {})
+    harvest = collect_feeds(client, source)
     assert [item.url for item in harvest.items] == ["http://example.invalid/1"]
     assert [(e.url, e.outcome, e.status, e.items) for e in harvest.log] == [
         (server.url_for("/empty.xml"), "rejected", 200, 0), (server.url_for("/good.xml"), "fetched", 200, 1)]
