@@ -6,7 +6,6 @@ Binary sets (NSMC, Economy Watchers sign) use the sign of the score; the others 
 Samples are seeded (3,000 rows) so the figures are reproducible.
 """
 import csv, sys, random
-from collections import Counter
 from models.registry import load_sentiment
 csv.field_size_limit(10**8)
 m = load_sentiment("sentiment.lexicon.v1")

@@ -3,7 +3,7 @@
 `update_alerts` composes them for one processed day: the episodes are replayed from that day over the
 stored rule hits (one day in a daily run; the rest of the range when an older day is rerun), stored,
 and each new opening or escalation is logged, emitted as a Prefect event and sent on the configured
-channels, once per channel.
+channels, once per channel (a day with none runs no delivery task).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from prefect.utilities.annotations import quote
 from delivery.channels import RetryPolicy, deliver
 from flows.tasks import io_task
 from pipeline import alerts, notify
-from pipeline.records import DailyIndicator, DeliveryAttempt, Notice, RuleHit, utc_now
+from pipeline.records import DeliveryAttempt, Notice, utc_now
 from tremor.settings import AlertSettings, DeliverySettings, delivery_channels
 from warehouse import alerts as alert_store
 from warehouse.db import connect
@@ -30,27 +30,15 @@ Done = set[tuple[str, str, date, str]]  # (alert id, event, day, channel) alread
 Rounds = dict[tuple[str, str, date, str], int]  # (alert id, event, day, channel) -> failed delivery rounds
 
 
-@task
-def check_rules(day: date, indicators: list[DailyIndicator], history: list[DailyIndicator], observed: list[date],
-                rules: list) -> list[RuleHit]:
-    return alerts.evaluate(day, indicators, alerts.History([*history, *indicators], [*observed, day]), rules)
-
-
 @io_task
-def load_replay_input(db_path: Path, day: date, model_name: str) -> alert_store.ReplayInput:
+def replay_alerts(db_path: Path, day: date, model_name: str, close_after: int) -> alerts.Replay:
+    """The episodes replayed from `day` over the stored rule hits and stored in place of those from `day` on, with
+    one connection for the read and the write."""
     with connect(db_path) as con:
-        return alert_store.replay_input(con, model_name, day)
-
-
-@task
-def replay_episodes(given: alert_store.ReplayInput, close_after: int) -> alerts.Replay:
-    return alerts.replay(given.state, given.days, given.hits, close_after)
-
-
-@io_task
-def store_episodes(db_path: Path, day: date, model_name: str, result: alerts.Replay) -> None:
-    with connect(db_path) as con:
+        given = alert_store.replay_input(con, model_name, day)
+        result = alerts.replay(given.state, given.days, given.hits, close_after)
         alert_store.replace_episodes_from(con, model_name, day, result.episodes, result.states, result.transitions)
+    return result
 
 
 @io_task
@@ -139,8 +127,10 @@ def _attempt(notice: Notice, channel: str, status: str, error: str | None) -> De
 def update_alerts(db_path: Path, day: date, model_name: str, cfg: AlertSettings) -> int:
     """Episodes replayed from `day` and stored; new openings and escalations notified. Returns the
     number of episodes that opened on `day`."""
-    result = replay_episodes(quote(load_replay_input(db_path, day, model_name)), cfg.close_after_days)
-    store_episodes(db_path, day, model_name, quote(result))
+    result = replay_alerts(db_path, day, model_name, cfg.close_after_days)
+    opened = sum(1 for t in result.transitions if t.event == "opened" and t.day == day)
+    if not alerts.to_notify(result.transitions):  # most days: nothing to tell, no delivery tasks
+        return opened
     notices, done, rounds = load_notices(db_path, model_name, quote(result))
     today = utc_now().date()
     attempts = log_notices(quote(notices), quote(done))
@@ -148,4 +138,4 @@ def update_alerts(db_path: Path, day: date, model_name: str, cfg: AlertSettings)
         attempts += emit_prefect_events(quote(notices), quote(done), today, cfg.delivery.max_age_days)
     attempts += send_notices(cfg.delivery, quote(notices), quote(done), quote(rounds), today)
     record_deliveries(db_path, quote(attempts))
-    return sum(1 for t in result.transitions if t.event == "opened" and t.day == day)
+    return opened

@@ -32,9 +32,10 @@ from prefect.settings import PREFECT_API_URL
 from prefect.utilities.annotations import quote
 
 from flows import tasks
-from flows.daily import DayResult, _settings_after_ingest, backfill_flow, finish_day, pending_days
+from flows.daily import DayResult, _ingest_configured, backfill_flow, finish_day, pending_days
 from flows.prefect_server import prefect_api
-from tremor.settings import BackfillSettings, ModelSettings
+from tremor.settings import BackfillSettings, ModelSettings, Settings, load_settings
+from warehouse.db import kept_open
 
 
 class WorkersNeedPrefectApi(RuntimeError):
@@ -74,7 +75,13 @@ def scaled_backfill_flow(start: date, end: date, db_path: str | None = None, con
     the same rows, the same resumability (days already processed are skipped but the last of them)."""
     if end < start:
         raise ValueError(f"backfill: end {end} is before start {start}")
-    settings = _settings_after_ingest(config, db_path)
+    settings = load_settings(Path(config) if config else None, db_path=db_path)
+    with kept_open(settings.db_path):  # the writer's connections reuse the open warehouse (warehouse/db.py)
+        return _scaled_backfill(start, end, settings, redo)
+
+
+def _scaled_backfill(start: date, end: date, settings: Settings, redo: bool) -> list[DayResult]:
+    _ingest_configured(settings)
     db, model, logger = settings.db_path, settings.models.sentiment, get_run_logger()
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     done = set() if redo else set(tasks.processed_days(db, start, end, model))

@@ -1,5 +1,6 @@
-"""Prefect tasks: each calls one function of pipeline, models, warehouse or tremor.annotate. Retries only around
-I/O."""
+"""Prefect tasks: each calls a function of pipeline, models, warehouse or tremor.annotate, or reads, computes and
+writes one step of a day with one warehouse connection (a task run costs ~10 ms and the demo's days are small, so
+a day is six tasks, not twenty). Retries only around I/O; every write replaces what a rerun would write again."""
 
 from __future__ import annotations
 
@@ -7,19 +8,16 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import numpy as np
 from prefect import task
 
 from models import embeddings
-from pipeline import aggregate, ingest
-from pipeline.emerging import EmergingTopic
+from pipeline import aggregate, alerts, ingest
 from pipeline.files import ReadLimits
-from pipeline.records import (Article, ArticleScore, ArticleVectors, DailyIndicator, RuleHit, ScoredArticle,
-                              SentenceScore, utc_now)
+from pipeline.records import (Article, ArticleScore, ArticleVectors, RuleHit, SentenceScore, utc_now)
 from pipeline.sources import load_sources
 from pipeline.validate import Limits
 from tremor import annotate
-from tremor.settings import EmergingSettings, IngestSettings, ModelSettings
+from tremor.settings import AlertSettings, EmergingSettings, IndicatorSettings, IngestSettings, ModelSettings
 from warehouse import emerging as emerging_store
 from warehouse import snapshot, store
 from warehouse.db import connect
@@ -81,23 +79,16 @@ def store_scores(db_path: Path, day: date, model_name: str,
 
 
 @io_task
-def load_unassigned(db_path: Path, day: date, model_name: str, window_days: int
-                    ) -> tuple[list[Article], list[np.ndarray | None]]:
-    """The articles of the window ending on `day` that no topic claimed, with their stored embeddings."""
+def emerging_issues(db_path: Path, day: date, model_name: str, cfg: EmergingSettings) -> int:
+    """Candidate new topics of the window ending on `day`, from the articles no topic claimed and their stored
+    embeddings, stored in place of the day's earlier ones; returns how many. One connection for the read and the
+    write (the clustering between them is quick: it reads stored vectors)."""
     with connect(db_path) as con:
-        return store.unassigned_between(con, day - timedelta(days=window_days - 1), day, model_name, embeddings.NAME)
-
-
-@task
-def find_emerging(day: date, articles: list[Article], vectors: list[np.ndarray | None],
-                  cfg: EmergingSettings) -> list[EmergingTopic]:
-    return annotate.emerging_topics(day, articles, vectors, cfg.min_cluster_size, cfg.min_outlets)
-
-
-@io_task
-def store_emerging(db_path: Path, day: date, topics: list[EmergingTopic]) -> None:
-    with connect(db_path) as con:
+        articles, vectors = store.unassigned_between(con, day - timedelta(days=cfg.window_days - 1), day, model_name,
+                                                     embeddings.NAME)
+        topics = annotate.emerging_topics(day, articles, vectors, cfg.min_cluster_size, cfg.min_outlets)
         emerging_store.replace_emerging(con, day, topics)
+    return len(topics)
 
 
 @io_task
@@ -108,31 +99,22 @@ def processed_days(db_path: Path, start: date, end: date, model_name: str) -> li
 
 
 @io_task
-def load_day_and_history(db_path: Path, day: date, model_name: str, window_days: int
-                         ) -> tuple[list[ScoredArticle], list[DailyIndicator], list[date]]:
-    start = day - timedelta(days=window_days)
+def indicators_and_hits(db_path: Path, day: date, model_name: str, ind: IndicatorSettings, alert_cfg: AlertSettings,
+                        n_articles: int) -> list[RuleHit]:
+    """The day's indicators (with baseline columns over the last `ind.window_days`) and the alert rules' hits on
+    them, stored in place of the day's earlier ones, with one connection for the reads and the write."""
+    since = day - timedelta(days=max(alert_cfg.history_days, ind.window_days))
     with connect(db_path) as con:
-        return (store.scored_of_day(con, day, model_name),
-                store.indicators_between(con, start, day, model_name),
-                store.processed_days_between(con, start, day, model_name))
-
-
-@task
-def compute_indicators(day: date, scored: list[ScoredArticle], history: list[DailyIndicator],
-                       observed: list[date], model_name: str, window_days: int, min_days: int,
-                       std_floor: float) -> list[DailyIndicator]:
-    """The day's indicators, with baseline columns over the last `window_days` of the loaded history."""
-    today = aggregate.aggregate_day(day, scored, model_name)
-    since = day - timedelta(days=window_days)
-    return aggregate.add_baselines(today, [h for h in history if h.day >= since],
-                                   [d for d in observed if d >= since], min_days, std_floor)
-
-
-@io_task
-def store_day(db_path: Path, day: date, model_name: str, indicators: list[DailyIndicator],
-              hits: list[RuleHit], n_articles: int) -> None:
-    with connect(db_path) as con:
-        store.replace_day_results(con, day, model_name, indicators, hits, n_articles)
+        scored = store.scored_of_day(con, day, model_name)
+        history = store.indicators_between(con, since, day, model_name)
+        observed = store.processed_days_between(con, since, day, model_name)
+        window = day - timedelta(days=ind.window_days)
+        today = aggregate.add_baselines(aggregate.aggregate_day(day, scored, model_name),
+                                        [h for h in history if h.day >= window], [d for d in observed if d >= window],
+                                        ind.min_history_days, ind.std_floor)
+        hits = alerts.evaluate(day, today, alerts.History([*history, *today], [*observed, day]), alert_cfg.to_rules())
+        store.replace_day_results(con, day, model_name, today, hits, n_articles)
+    return hits
 
 
 @io_task

@@ -24,6 +24,11 @@ NAME = "embedding.e5-small.v1"
 DIM = e5_classifier.HIDDEN
 
 
+def load() -> None:
+    """Load the encoder now (it is loaded once per process, at first use otherwise)."""
+    _encoder()
+
+
 @lru_cache(maxsize=1)
 def _encoder():
     model, tokenizer = e5_rebuild.build_model(e5_classifier.cache_dir())

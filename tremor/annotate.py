@@ -6,6 +6,7 @@ any worker.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -88,10 +89,39 @@ def find_targets(parts: Sequence[sentences.Sentence], home_of: dict[str, str],
     return target_finder(tuple(ner_languages)).find([p.text for p in parts], [p.lang for p in parts], homes)
 
 
+_LOADING = threading.Lock()
+
+
+def load_models(cfg: ModelSettings) -> None:
+    """Load the models `score_articles` uses, once per process (later calls find them loaded). Thread-safe, so a
+    command can load them in a thread while its Prefect server starts (`warm_up`)."""
+    with _LOADING:
+        load_sentiment(cfg.sentiment, cfg.precision)
+        taxonomy = load_taxonomy(cfg.taxonomy)
+        if load_topic_model(cfg.topics, taxonomy) is not None:
+            embeddings.load()
+        target_finder(tuple(cfg.ner))
+        sentences.load()
+
+
+def warm_up(cfg: ModelSettings) -> threading.Thread:
+    """`load_models` in a daemon thread. A failure there is left for the scoring itself to raise (and report)."""
+    def load() -> None:
+        try:
+            load_models(cfg)
+        except Exception:  # noqa: BLE001 - the same call in score_articles raises it where it is reported
+            pass
+
+    thread = threading.Thread(target=load, name="tremor-load-models", daemon=True)
+    thread.start()
+    return thread
+
+
 def score_articles(articles: Sequence[Article], cfg: ModelSettings
                    ) -> tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]:
     """Article score rows (with topics and targets), the sentence rows behind them, and the articles'
     embeddings (those the topic model made)."""
+    load_models(cfg)
     model = load_sentiment(cfg.sentiment, cfg.precision)
     taxonomy = load_taxonomy(cfg.taxonomy)
     topics = load_topic_model(cfg.topics, taxonomy)

@@ -86,7 +86,10 @@ def run(day: Annotated[str | None, typer.Option("--date", help="Day to process, 
     from flows.daily import daily_flow
     from flows.prefect_server import prefect_api
 
-    _settings(config, db)  # settings mistakes end here, in one line, before a Prefect server starts
+    settings = _settings(config, db)  # settings mistakes end here, in one line, before a Prefect server starts
+    from tremor import annotate
+
+    annotate.warm_up(settings.models)  # the models load while the Prefect server starts
     with prefect_api():
         result = daily_flow(_parse_day(day) if day else None, str(db) if db else None, str(config) if config else None)
     console.print(f"{result.day}: {result.articles} articles, {result.rule_hits} rule hits, {result.new_alerts} new alerts")
@@ -102,10 +105,15 @@ def backfill(start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
     """Run the daily processing for every day of a range, in order; a rerun resumes where the last one stopped."""
     from flows.scale import backfill as run_backfill
 
-    cfg = _settings(config, db).backfill
-    cfg = cfg.model_copy(update={k: v for k, v in {"workers": workers, "scheduler": scheduler}.items() if v is not None})
+    settings = _settings(config, db)
+    cfg = settings.backfill.model_copy(update={k: v for k, v in {"workers": workers, "scheduler": scheduler}.items()
+                                               if v is not None})
     from flows.prefect_server import prefect_api
 
+    if not (cfg.workers or cfg.scheduler):  # scoring in this process: its models load while the server starts
+        from tremor import annotate
+
+        annotate.warm_up(settings.models)
     with prefect_api():
         results = run_backfill(_parse_day(start), _parse_day(end), str(db) if db else None,
                                str(config) if config else None, redo, cfg)
@@ -120,6 +128,9 @@ def demo(db: DbOption = None, config: ConfigOption = None) -> None:
     from flows.prefect_server import prefect_api
 
     settings = _settings(config, db)
+    from tremor import annotate
+
+    annotate.warm_up(settings.models)  # the models load while the Prefect server starts and the corpus is read
     with prefect_api():
         report = ingest_flow([str(DEMO_CORPUS)], settings.db_path, settings.sources.registry,
                              settings.max_text_chars, settings.ingest, publish=False)  # backfill_flow publishes

@@ -1,6 +1,5 @@
 """The alerting tasks under Prefect: replay from a day, notify each opening once per channel."""
 
-from datetime import date
 
 import pytest
 

@@ -23,8 +23,44 @@ def demo_db(tmp_path_factory, prefect_harness) -> Path:
     db = tmp_path_factory.mktemp("demo") / "tremor.duckdb"
     report = ingest_flow([str(DEMO_CORPUS)], db)
     assert report.new >= 1500 and report.rejected == 0
-    backfill_flow(report.first_day, report.last_day, str(db))
+    day_runs_before = _day_subflow_runs()
+    state = backfill_flow(report.first_day, report.last_day, str(db), return_state=True)
+    BACKFILL.update(days=len(state.result()), day_subflows=_day_subflow_runs() - day_runs_before,
+                    task_runs=_task_runs_of(state.state_details.flow_run_id))
     return db
+
+
+BACKFILL: dict[str, int] = {}  # what the fixture's backfill left in Prefect
+
+
+def _day_subflow_runs() -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    with get_client(sync_client=True) as client:
+        return client.count_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["tremor-day"])))
+
+
+def _task_runs_of(flow_run_id) -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    runs, page = 0, 200
+    with get_client(sync_client=True) as client:
+        while True:  # the server returns at most 200 a call
+            found = len(client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+                                              limit=page, offset=runs))
+            runs += found
+            if found < page:
+                return runs
+
+
+def test_the_backfill_runs_each_day_as_a_few_tasks_of_its_own_flow_not_a_subflow(demo_db):
+    # a subflow per day cost ~1 s a day (its flow run, its heartbeat thread's join); a task run ~10 ms
+    assert BACKFILL["days"] >= 70 and BACKFILL["day_subflows"] == 0
+    # load, score, store; emerging issues; indicators and hits; alert replay (+5 delivery tasks on the days
+    # with an opening or escalation), plus the flow's own few
+    assert BACKFILL["task_runs"] <= 6 * BACKFILL["days"] + 5 * 12 + 5, BACKFILL
 
 
 def test_demo_raises_each_planted_flare_up_once_per_rule_and_nothing_in_calm_stretches(demo_db):

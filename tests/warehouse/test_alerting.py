@@ -5,7 +5,7 @@ from datetime import date, datetime
 import duckdb
 
 from pipeline.records import DeliveryAttempt
-from tests.synthetic import MODEL, START, build_warehouse, process_day
+from tests.synthetic import MODEL, build_warehouse, process_day
 from tremor.settings import Settings
 from warehouse import alerts as alert_store
 from warehouse.db import connect, migrate, migrations

@@ -61,3 +61,24 @@ def test_a_set_based_insert_stores_its_rows_and_a_failing_one_shows_its_own_erro
                 insert_staged(con, "scores_insert", columns([row("c"), row("a")]))
         assert con.execute("SELECT count(*) FROM article_scores").fetchone()[0] == 2
         insert_staged(con, "scores_insert", {})  # nothing to insert: no statement
+
+
+def test_kept_open_shares_the_open_warehouse_and_releases_the_file_after(tmp_path):
+    import subprocess
+    import sys
+
+    from warehouse.db import kept_open
+
+    db = tmp_path / "w.duckdb"
+    other_process = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(db)!r}).close()"]
+    with kept_open(db):
+        with connect(db) as con:
+            con.execute("CREATE TABLE t (x INTEGER)")
+            con.execute("INSERT INTO t VALUES (1)")
+        with connect(db) as con:  # the same open database: the row is there, and this connection closes alone
+            assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+        held = subprocess.run(other_process, capture_output=True, text=True)
+        assert held.returncode != 0 and "lock" in held.stderr.lower()  # still held by this process
+    assert subprocess.run(other_process, capture_output=True).returncode == 0  # released at the block's end
+    with connect(db) as con:
+        assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
