@@ -27,22 +27,34 @@ class KeywordTopicTagger:
 
     def __init__(self, taxonomy: Taxonomy):
         self.version = taxonomy.version
+        self._taxonomy = taxonomy
         self._index: dict[str, dict[str, list[tuple[tuple[str, ...], str, str]]]] = {}
         self._weak: dict[str, set[tuple[str, str]]] = {}  # lang -> {(topic, keyword) needing context}
-        for lang in SUPPORTED:
+
+    def prepare(self, langs: Sequence[str] = SUPPORTED) -> None:
+        """Index the keywords of `langs` now rather than at each language's first text (tokenising them loads
+        that language's tokenizer: Sudachi, Kiwi)."""
+        for lang in langs:
+            self._indexed(lang)
+
+    def _indexed(self, lang: str) -> dict[str, list[tuple[tuple[str, ...], str, str]]] | None:
+        if lang not in SUPPORTED:
+            return None
+        if lang not in self._index:
             by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
-            for topic in taxonomy.topics:
+            for topic in self._taxonomy.topics:
                 words = [(k, k) for k in topic.keywords.get(lang, ())]
                 words += [(c, self.CONTEXT + c) for c in topic.context.get(lang, ())]
                 for surface, keyword in words:
                     seq = tuple(tokens(surface, lang))
                     if seq:
                         by_first[seq[0]].append((seq, topic.id, keyword))
+            self._weak[lang] = {(t.id, k) for t in self._taxonomy.topics for k in t.needs_context.get(lang, ())}
             self._index[lang] = dict(by_first)
-            self._weak[lang] = {(t.id, k) for t in taxonomy.topics for k in t.needs_context.get(lang, ())}
+        return self._index[lang]
 
     def tag(self, text: str, lang: str) -> TopicMatch:
-        index = self._index.get(lang)
+        index = self._indexed(lang)
         if index is None:
             return TopicMatch((), {})
         words = tokens(text, lang)
@@ -65,7 +77,7 @@ class KeywordTopicTagger:
 
 @lru_cache(maxsize=2)
 def tagger_for(taxonomy: Taxonomy) -> KeywordTopicTagger:
-    """One tagger per taxonomy per process (building it tokenises every keyword)."""
+    """One tagger per taxonomy per process (it tokenises each language's keywords at that language's first text)."""
     return KeywordTopicTagger(taxonomy)
 
 

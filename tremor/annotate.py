@@ -101,14 +101,16 @@ def load_models(cfg: ModelSettings) -> None:
         if load_topic_model(cfg.topics, taxonomy) is not None:
             embeddings.load()
         target_finder(tuple(cfg.ner))
-        sentences.load()
 
 
 def warm_up(cfg: ModelSettings) -> threading.Thread:
-    """`load_models` in a daemon thread. A failure there is left for the scoring itself to raise (and report)."""
+    """`load_models` and the sentence splitters of every language (which the scoring otherwise loads at the first
+    text of each) in a daemon thread. A failure there is left for the scoring itself to raise (and report)."""
     def load() -> None:
         try:
             load_models(cfg)
+            sentences.load()
+            tagger_for(load_taxonomy(cfg.taxonomy)).prepare()
         except Exception:  # noqa: BLE001 - the same call in score_articles raises it where it is reported
             pass
 
