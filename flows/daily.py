@@ -8,6 +8,7 @@ day's scoring (3 s). Quoted, a task still gets the plain value.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from pathlib import Path
@@ -92,14 +93,35 @@ def process_day(day: date, settings: Settings) -> DayResult:
 
 
 def run_day(day: date, settings: Settings) -> DayResult:
-    """Score one day's articles, then finish the day (emerging issues, indicators, rule hits, alerts): tasks
-    of the calling flow. The backfill calls this for each day rather than a subflow per day: a subflow's
-    start and end (its flow run, its heartbeat thread's join) measured ~1 s a day here, more than the
-    day's own work on the demo's ~23 articles a day."""
-    articles = tasks.load_articles(settings.db_path, day)
-    tasks.store_scores(settings.db_path, day, settings.models.sentiment,
+    """Score one day's articles, then finish the day: `run_days` of one day."""
+    return run_days([day], settings)[0]
+
+
+def run_days(days: list[date], settings: Settings) -> list[DayResult]:
+    """Score the articles of consecutive `days` together (one load, one scoring, one store), then finish each day
+    in order (emerging issues, indicators, rule hits, alerts): tasks of the calling flow. The backfill calls this
+    for batches of days rather than a subflow per day: a subflow's start and end (its flow run, its heartbeat
+    thread's join) measured ~1 s a day here, more than the day's own work on the demo's ~23 articles a day; and
+    scoring the demo's days in batches of ~1,000 articles took 90.8 s against 99.3 s day by day."""
+    articles = tasks.load_articles_of_days(settings.db_path, days)
+    tasks.store_scores(settings.db_path, days, settings.models.sentiment,
                        quote(tasks.score_articles(quote(articles), settings.models)))
-    return finish_day(day, settings, len(articles))
+    per_day = Counter(a.day for a in articles)
+    return [finish_day(day, settings, per_day[day]) for day in days]
+
+
+def batches(days: list[date], counts: dict[date, int], batch_articles: int) -> list[list[date]]:
+    """`days` (in order) cut into runs of consecutive days holding at least `batch_articles` articles together
+    (the last run may hold fewer; a day of more stands alone)."""
+    out: list[list[date]] = []
+    held = batch_articles
+    for day in days:
+        if held >= batch_articles or (out and day != out[-1][-1] + timedelta(days=1)):
+            out.append([])
+            held = 0
+        out[-1].append(day)
+        held += counts.get(day, 0)
+    return out
 
 
 def finish_day(day: date, settings: Settings, n_articles: int) -> DayResult:
@@ -175,9 +197,10 @@ def _backfill(start: date, end: date, settings: Settings, redo: bool) -> list[Da
     if len(todo) < len(days):
         logger.info("backfill: %d of %d days already processed; resuming at %s", len(days) - len(todo), len(days),
                     todo[0] if todo else "-")
-    results = []
-    for n, day in enumerate(todo, start=1):
-        results.append(run_day(day, settings))
-        logger.info("backfill: %d/%d days done", n, len(todo))
+    results: list[DayResult] = []
+    counts = tasks.article_counts(settings.db_path, start, end) if todo else {}
+    for batch in batches(todo, counts, settings.backfill.batch_articles):
+        results += run_days(batch, settings)
+        logger.info("backfill: %d/%d days done", len(results), len(todo))
     tasks.publish_snapshot(settings.db_path)
     return results

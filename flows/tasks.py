@@ -63,6 +63,18 @@ def load_articles(db_path: Path, day: date) -> list[Article]:
         return store.articles_of_day(con, day)
 
 
+@io_task
+def load_articles_of_days(db_path: Path, days: list[date]) -> list[Article]:
+    with connect(db_path) as con:
+        return [a for day in days for a in store.articles_of_day(con, day)]
+
+
+@io_task
+def article_counts(db_path: Path, start: date, end: date) -> dict[date, int]:
+    with connect(db_path) as con:
+        return store.article_counts_between(con, start, end)
+
+
 @task
 def score_articles(articles: list[Article], cfg: ModelSettings
                    ) -> tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]:
@@ -72,7 +84,7 @@ def score_articles(articles: list[Article], cfg: ModelSettings
 
 
 @io_task
-def store_scores(db_path: Path, day: date, model_name: str,
+def store_scores(db_path: Path, day: date | list[date], model_name: str,
                  rows: tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]) -> None:
     with connect(db_path) as con:
         store.replace_scores(con, day, model_name, *rows)

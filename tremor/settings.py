@@ -280,6 +280,10 @@ class BackfillSettings(Section):
                                                          "one process per core, one thread each)")
     days_in_flight: int = Field(0, ge=0, description="Days read and sent to the workers ahead of the writer, each "
                                                      "held in memory (0: twice the cluster's worker threads)")
+    batch_articles: int = Field(1000, ge=1, description="Without workers: consecutive days are scored together "
+                                                        "until they hold this many articles (one larger day alone): "
+                                                        "bigger batches run the encoders closer to their pace; each "
+                                                        "batch is held in memory")
 
 def delivery_channels(cfg: DeliverySettings, environ: Mapping[str, str]) -> list[Channel]:
     """The configured channels, their secrets read from the environment now (never from the file)."""

@@ -50,15 +50,22 @@ def articles_of_day(con: Connection, day: date) -> list[Article]:
     return [Article(*row) for row in con.execute(sql("articles_of_day"), [day]).fetchall()]
 
 
-def replace_scores(con: Connection, day: date, model_name: str, scores: Sequence[ArticleScore],
+def article_counts_between(con: Connection, start: date, end: date) -> dict[date, int]:
+    """Articles stored per day, start <= day <= end (days without any are absent)."""
+    return dict(con.execute(sql("article_counts_between"), [start, end]).fetchall())
+
+
+def replace_scores(con: Connection, day: date | Sequence[date], model_name: str, scores: Sequence[ArticleScore],
                    sentences: Sequence[SentenceScore] = (), vectors: ArticleVectors | None = None) -> None:
-    """The day's article, target and sentence scores by this model (and the articles' embeddings), replaced
-    in one transaction, each table by one set-based insert."""
+    """The day's (or days') article, target and sentence scores by this model (and the articles' embeddings),
+    replaced in one transaction, each table by one set-based insert."""
+    days = [day] if isinstance(day, date) else list(day)
     now = utc_now()
     targets = [t for s in scores for t in s.targets]
     with transaction(con):
         for statement in ("scores_delete_day", "sentences_delete_day", "targets_delete_day"):
-            con.execute(sql(statement), [day, model_name])
+            for one in days:
+                con.execute(sql(statement), [one, model_name])
         insert_staged(con, "scores_insert", {
             "article_id": [s.article_id for s in scores], "day": [s.day for s in scores],
             "sentiment_label": [s.sentiment_label for s in scores], "sentiment_score": [s.sentiment_score for s in scores],
@@ -82,7 +89,8 @@ def replace_scores(con: Connection, day: date, model_name: str, scores: Sequence
             "sentiment_score": [s.score for s in sentences], **_probs(sentences),
             "model_version": [s.model_version for s in sentences], "targets": [list(s.targets) for s in sentences]})
         if vectors is not None and vectors.article_ids:
-            con.execute(sql("embeddings_delete_day"), [day, vectors.model_name])
+            for one in days:
+                con.execute(sql("embeddings_delete_day"), [one, vectors.model_name])
             insert_staged(con, "embeddings_insert", {
                 "article_id": list(vectors.article_ids), "model_name": [vectors.model_name] * len(vectors.article_ids),
                 "day": list(vectors.days), "vector": list(np.asarray(vectors.vectors, dtype=np.float32))})

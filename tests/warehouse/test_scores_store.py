@@ -39,3 +39,21 @@ def test_targets_and_embeddings_round_trip_and_unassigned_articles_come_back_wit
         assert [a.id for a in articles] == ["a2", "a3"] and articles[0].content_hash == "h2"
         assert np.allclose(vecs[0], np.eye(2, 384)[1]) and vecs[1] is None  # a3 was never embedded
         assert store.unassigned_between(con, DAY, DAY, "other-model", "emb") == ([], [])
+
+
+def test_several_days_are_replaced_together_and_one_of_them_alone_later():
+    import dataclasses
+    from datetime import timedelta
+
+    day2 = DAY + timedelta(days=1)
+    late = dataclasses.replace(_article(4), published_at=datetime(2025, 6, 2, 9, 4))
+    second = dataclasses.replace(_score(4, ()), day=day2)
+    with connect(":memory:") as con:
+        store.insert_articles(con, [_article(1), late])
+        assert store.article_counts_between(con, DAY, day2) == {DAY: 1, day2: 1}
+        store.replace_scores(con, [DAY, day2], "m", [_score(1, ()), second])
+        store.replace_scores(con, [DAY, day2], "m", [_score(1, ("yasukuni",)), second])  # a rerun replaces both
+        assert con.execute("SELECT article_id, day, topics FROM article_scores ORDER BY 1").fetchall() == [
+            ("a1", DAY, ["yasukuni"]), ("a4", day2, [])]
+        store.replace_scores(con, DAY, "m", [])  # one day replaced: the other keeps its rows
+        assert con.execute("SELECT article_id FROM article_scores").fetchall() == [("a4",)]

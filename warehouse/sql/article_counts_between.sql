@@ -1,0 +1,1 @@
+SELECT day, count(*) FROM articles WHERE day BETWEEN ? AND ? GROUP BY day
