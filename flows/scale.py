@@ -4,7 +4,8 @@ The flow's own process reads each pending day's articles, submits `tasks.score_a
 the cluster (a bounded number of days ahead), and as each day's scores come back stores them: it is the
 only process that opens the warehouse. Each day is then finished in day order, as soon as it and every
 day before it are stored (emerging topics, indicators, rule hits and alert episodes depend on the days
-before), by `flows.daily.finish_day`, as `process_day` does. Workers load the models once per process.
+before), by `flows.daily.finish_day`, as the serial backfill (`flows.daily.run_days`) does. Workers load the
+models once per process.
 
 Workers in other processes must reach the Prefect API the flow reports to: Prefect's ephemeral API (no
 PREFECT_API_URL) lives in a child of the flow's process that they cannot find, and each would start its

@@ -10,13 +10,11 @@ from pathlib import Path
 
 from prefect import task
 
-from models import embeddings
 from pipeline import aggregate, alerts, ingest
 from pipeline.files import ReadLimits
 from pipeline.records import (Article, ArticleScore, ArticleVectors, RuleHit, SentenceScore, utc_now)
 from pipeline.sources import load_sources
 from pipeline.validate import Limits
-from tremor import annotate
 from tremor.settings import AlertSettings, EmergingSettings, IndicatorSettings, IngestSettings, ModelSettings
 from warehouse import emerging as emerging_store
 from warehouse import snapshot, store
@@ -80,6 +78,8 @@ def score_articles(articles: list[Article], cfg: ModelSettings
                    ) -> tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]:
     """Article score rows (sentiment, topics, targets) and the sentence rows behind them. Pure computation on
     the given articles (no warehouse access), so it can run on any worker."""
+    from tremor import annotate  # torch and the models: imported where scoring runs, not by every flow
+
     return annotate.score_articles(articles, cfg)
 
 
@@ -95,6 +95,9 @@ def emerging_issues(db_path: Path, day: date, model_name: str, cfg: EmergingSett
     """Candidate new topics of the window ending on `day`, from the articles no topic claimed and their stored
     embeddings, stored in place of the day's earlier ones; returns how many. One connection for the read and the
     write (the clustering between them is quick: it reads stored vectors)."""
+    from models import embeddings
+    from tremor import annotate
+
     with connect(db_path) as con:
         articles, vectors = store.unassigned_between(con, day - timedelta(days=cfg.window_days - 1), day, model_name,
                                                      embeddings.NAME)
