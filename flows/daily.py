@@ -89,11 +89,6 @@ def _ingest(patterns: list[str], db_path: Path, registry: Path | None, max_text_
 @flow(name="tremor-day", flow_run_name="day-{day}")
 def process_day(day: date, settings: Settings) -> DayResult:
     """The daily run's day, as a subflow of its own in the Prefect UI."""
-    return run_day(day, settings)
-
-
-def run_day(day: date, settings: Settings) -> DayResult:
-    """Score one day's articles, then finish the day: `run_days` of one day."""
     return run_days([day], settings)[0]
 
 
@@ -103,7 +98,7 @@ def run_days(days: list[date], settings: Settings) -> list[DayResult]:
     for batches of days rather than a subflow per day: a subflow's start and end (its flow run, its heartbeat
     thread's join) measured ~1 s a day here, more than the day's own work on the demo's ~23 articles a day; and
     scoring the demo's days in batches of ~1,000 articles took 90.8 s against 99.3 s day by day."""
-    articles = tasks.load_articles_of_days(settings.db_path, days)
+    articles = tasks.load_articles(settings.db_path, days)
     tasks.store_scores(settings.db_path, days, settings.models.sentiment,
                        quote(tasks.score_articles(quote(articles), settings.models)))
     per_day = Counter(a.day for a in articles)
@@ -169,8 +164,21 @@ def day_before_scheduled_start() -> date:
 
 def pending_days(days: list[date], done: set[date]) -> list[date]:
     """The days a resumed backfill runs: those not done, and the last done one again (a run killed midway
-    may have stopped inside it). Shared by the serial and the Dask backfill (flows/scale.py)."""
+    may have stopped inside it)."""
     return [d for d in days if d not in done or d == max(done)]
+
+
+def days_to_run(start: date, end: date, settings: Settings, redo: bool) -> list[date]:
+    """The days start..end a backfill runs (`pending_days`, or all with `redo`), after ingesting the configured
+    files; logs what a resumed run skips. Shared by the serial and the Dask backfill (flows/scale.py)."""
+    _ingest_configured(settings)
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    done = set() if redo else set(tasks.processed_days(settings.db_path, start, end, settings.models.sentiment))
+    todo = pending_days(days, done)
+    if len(todo) < len(days):
+        get_run_logger().info("backfill: %d of %d days already processed; resuming at %s", len(days) - len(todo),
+                              len(days), todo[0] if todo else "-")
+    return todo
 
 
 @flow(name="tremor-backfill")
@@ -189,14 +197,7 @@ def backfill_flow(start: date, end: date, db_path: str | None = None, config: st
 
 
 def _backfill(start: date, end: date, settings: Settings, redo: bool) -> list[DayResult]:
-    _ingest_configured(settings)
-    logger = get_run_logger()
-    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
-    done = set() if redo else set(tasks.processed_days(settings.db_path, start, end, settings.models.sentiment))
-    todo = pending_days(days, done)
-    if len(todo) < len(days):
-        logger.info("backfill: %d of %d days already processed; resuming at %s", len(days) - len(todo), len(days),
-                    todo[0] if todo else "-")
+    todo, logger = days_to_run(start, end, settings, redo), get_run_logger()
     results: list[DayResult] = []
     counts = tasks.article_counts(settings.db_path, start, end) if todo else {}
     for batch in batches(todo, counts, settings.backfill.batch_articles):

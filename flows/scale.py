@@ -20,7 +20,7 @@ import ipaddress
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,7 +33,7 @@ from prefect.settings import PREFECT_API_URL
 from prefect.utilities.annotations import quote
 
 from flows import tasks
-from flows.daily import DayResult, _ingest_configured, backfill_flow, finish_day, pending_days
+from flows.daily import DayResult, backfill_flow, days_to_run, finish_day
 from flows.prefect_server import prefect_api
 from tremor.settings import BackfillSettings, ModelSettings, Settings, load_settings
 from warehouse.db import kept_open
@@ -46,7 +46,7 @@ class WorkersNeedPrefectApi(RuntimeError):
 def backfill(start: date, end: date, db_path: str | None, config: str | None, redo: bool,
              cfg: BackfillSettings) -> list[DayResult]:
     """The serial backfill (flows.daily.backfill_flow), or, when `cfg` names workers or a scheduler, this one."""
-    if not (cfg.workers or cfg.scheduler):
+    if cfg.in_process:
         return backfill_flow(start, end, db_path, config, redo)
     return run_scaled_backfill(start, end, db_path, config, redo, cfg)
 
@@ -82,19 +82,13 @@ def scaled_backfill_flow(start: date, end: date, db_path: str | None = None, con
 
 
 def _scaled_backfill(start: date, end: date, settings: Settings, redo: bool) -> list[DayResult]:
-    _ingest_configured(settings)
+    todo = days_to_run(start, end, settings, redo)
     db, model, logger = settings.db_path, settings.models.sentiment, get_run_logger()
-    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
-    done = set() if redo else set(tasks.processed_days(db, start, end, model))
-    todo = pending_days(days, done)
-    if len(todo) < len(days):
-        logger.info("backfill: %d of %d days already processed; resuming at %s", len(days) - len(todo), len(days),
-                    todo[0] if todo else "-")
     ahead = settings.backfill.days_in_flight or 2 * _worker_threads()
     began, waited, stored, results = time.perf_counter(), 0.0, {}, []
     for day, n_articles, rows, waited_s in _scored_days(todo, db, settings.models, ahead):
         waited += waited_s
-        tasks.store_scores(db, day, model, quote(rows))
+        tasks.store_scores(db, [day], model, quote(rows))
         stored[day] = n_articles
         while len(results) < len(todo) and todo[len(results)] in stored:  # finish days in order
             ready = todo[len(results)]
@@ -115,7 +109,7 @@ def _scored_days(days: list[date], db: Path, models: ModelSettings,
     queue, scoring = iter(days), {}
 
     def submit(day: date) -> None:
-        articles = tasks.load_articles(db, day)
+        articles = tasks.load_articles(db, [day])
         # not quoted: over Dask the worker received the quote itself, not the articles (a day's are few)
         scoring[tasks.score_articles.submit(articles, models)] = (day, len(articles))
 

@@ -1,6 +1,6 @@
 """Prefect tasks: each calls a function of pipeline, models, warehouse or tremor.annotate, or reads, computes and
 writes one step of a day with one warehouse connection (a task run costs ~10 ms and the demo's days are small, so
-a day is six tasks, not twenty). Retries only around I/O; every write replaces what a rerun would write again."""
+a day is six tasks, not eighteen). Retries only around I/O; every write replaces what a rerun would write again."""
 
 from __future__ import annotations
 
@@ -56,13 +56,7 @@ def store_batch(db_path: Path, batch: ingest.Batch) -> tuple[int, int]:
 
 
 @io_task
-def load_articles(db_path: Path, day: date) -> list[Article]:
-    with connect(db_path) as con:
-        return store.articles_of_day(con, day)
-
-
-@io_task
-def load_articles_of_days(db_path: Path, days: list[date]) -> list[Article]:
+def load_articles(db_path: Path, days: list[date]) -> list[Article]:
     with connect(db_path) as con:
         return [a for day in days for a in store.articles_of_day(con, day)]
 
@@ -84,10 +78,10 @@ def score_articles(articles: list[Article], cfg: ModelSettings
 
 
 @io_task
-def store_scores(db_path: Path, day: date | list[date], model_name: str,
+def store_scores(db_path: Path, days: list[date], model_name: str,
                  rows: tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]) -> None:
     with connect(db_path) as con:
-        store.replace_scores(con, day, model_name, *rows)
+        store.replace_scores(con, days, model_name, *rows)
 
 
 @io_task
@@ -123,10 +117,8 @@ def indicators_and_hits(db_path: Path, day: date, model_name: str, ind: Indicato
         scored = store.scored_of_day(con, day, model_name)
         history = store.indicators_between(con, since, day, model_name)
         observed = store.processed_days_between(con, since, day, model_name)
-        window = day - timedelta(days=ind.window_days)
-        today = aggregate.add_baselines(aggregate.aggregate_day(day, scored, model_name),
-                                        [h for h in history if h.day >= window], [d for d in observed if d >= window],
-                                        ind.min_history_days, ind.std_floor)
+        today = aggregate.indicators_of_day(day, scored, history, observed, model_name, ind.window_days,
+                                            ind.min_history_days, ind.std_floor)
         hits = alerts.evaluate(day, today, alerts.History([*history, *today], [*observed, day]), alert_cfg.to_rules())
         store.replace_day_results(con, day, model_name, today, hits, n_articles)
     return hits

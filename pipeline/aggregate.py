@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import product
 
 from pipeline.records import ALL, DailyIndicator, ScoredArticle
@@ -78,3 +78,13 @@ def add_baselines(today: Sequence[DailyIndicator], history: Sequence[DailyIndica
         out.append(replace(row, baseline_mean=round(mean, 4), baseline_std=round(std, 4), baseline_days=len(series),
                            z_negative=round((row.n_negative - mean) / max(std, std_floor), 3)))
     return out
+
+
+def indicators_of_day(day: date, scored: Sequence[ScoredArticle], history: Sequence[DailyIndicator],
+                      observed_days: Sequence[date], model_name: str, window_days: int, min_days: int,
+                      std_floor: float) -> list[DailyIndicator]:
+    """The day's indicators with baseline columns over the last `window_days` of `history` (which may reach
+    further back, for the alert rules)."""
+    since = day - timedelta(days=window_days)
+    return add_baselines(aggregate_day(day, scored, model_name), [h for h in history if h.day >= since],
+                         [d for d in observed_days if d >= since], min_days, std_floor)

@@ -65,7 +65,7 @@ def build_warehouse(path: Path, days: int = DAYS, seed: int = 7, resume_at: int 
             if i < resume_at:
                 continue
             store.insert_articles(con, [a for a, _, _ in made])
-            store.replace_scores(con, day, MODEL, [s for _, s, _ in made], [x for _, _, ss in made for x in ss])
+            store.replace_scores(con, [day], MODEL, [s for _, s, _ in made], [x for _, _, ss in made for x in ss])
             process_day(con, day, rules, close_after, lookback)
     return path
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from tremor.runtime import apply_defaults
+
+if TYPE_CHECKING:
+    from tremor.settings import ModelSettings
 
 apply_defaults()
 
@@ -84,13 +87,9 @@ def run(day: Annotated[str | None, typer.Option("--date", help="Day to process, 
         db: DbOption = None, config: ConfigOption = None) -> None:
     """Run the daily flow for one day: ingest configured sources, score, aggregate, alert, notify."""
     from flows.daily import daily_flow
-    from flows.prefect_server import prefect_api
 
     settings = _settings(config, db)  # settings mistakes end here, in one line, before a Prefect server starts
-    from tremor import annotate
-
-    annotate.warm_up(settings.models)  # the models load while the Prefect server starts
-    with prefect_api():
+    with _prefect_api_while_models_load(settings.models):
         result = daily_flow(_parse_day(day) if day else None, str(db) if db else None, str(config) if config else None)
     console.print(f"{result.day}: {result.articles} articles, {result.rule_hits} rule hits, {result.new_alerts} new alerts")
 
@@ -108,13 +107,7 @@ def backfill(start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
     settings = _settings(config, db)
     cfg = settings.backfill.model_copy(update={k: v for k, v in {"workers": workers, "scheduler": scheduler}.items()
                                                if v is not None})
-    from flows.prefect_server import prefect_api
-
-    if not (cfg.workers or cfg.scheduler):  # scoring in this process: its models load while the server starts
-        from tremor import annotate
-
-        annotate.warm_up(settings.models)
-    with prefect_api():
+    with _prefect_api_while_models_load(settings.models if cfg.in_process else None):
         results = run_backfill(_parse_day(start), _parse_day(end), str(db) if db else None,
                                str(config) if config else None, redo, cfg)
     console.print(f"{len(results)} days processed, {sum(r.articles for r in results)} articles, "
@@ -125,13 +118,9 @@ def backfill(start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD")],
 def demo(db: DbOption = None, config: ConfigOption = None) -> None:
     """Ingest the bundled demo corpus, backfill its whole range, and print a summary."""
     from flows.daily import backfill_flow, ingest_flow
-    from flows.prefect_server import prefect_api
 
     settings = _settings(config, db)
-    from tremor import annotate
-
-    annotate.warm_up(settings.models)  # the models load while the Prefect server starts and the corpus is read
-    with prefect_api():
+    with _prefect_api_while_models_load(settings.models):
         report = ingest_flow([str(DEMO_CORPUS)], settings.db_path, settings.sources.registry,
                              settings.max_text_chars, settings.ingest, publish=False)  # backfill_flow publishes
         console.print(f"demo corpus: {report.read} rows, {report.new} new articles, {report.duplicates} duplicates, "
@@ -464,6 +453,19 @@ def eval_topics(artefacts: TopicDirOption = None, config: ConfigOption = None) -
     real = "real news, models/tone_data/news_eval.jsonl (tune = its dev split, test = its test split)"
     wide.print(render(evaluate(taxonomy, news, model), real))
     wide.print(render_targets(evaluate_targets(news), real))
+
+
+@contextmanager
+def _prefect_api_while_models_load(models: ModelSettings | None):
+    """The command's Prefect API (flows.prefect_server.prefect_api), with `models` (when the command scores in
+    this process) loading in a thread meanwhile (tremor.annotate.warm_up)."""
+    from flows.prefect_server import prefect_api
+    from tremor import annotate
+
+    if models is not None:
+        annotate.warm_up(models)
+    with prefect_api() as api:
+        yield api
 
 
 def _print_line(target: Console, text: str) -> None:

@@ -55,11 +55,10 @@ def article_counts_between(con: Connection, start: date, end: date) -> dict[date
     return dict(con.execute(sql("article_counts_between"), [start, end]).fetchall())
 
 
-def replace_scores(con: Connection, day: date | Sequence[date], model_name: str, scores: Sequence[ArticleScore],
+def replace_scores(con: Connection, days: Sequence[date], model_name: str, scores: Sequence[ArticleScore],
                    sentences: Sequence[SentenceScore] = (), vectors: ArticleVectors | None = None) -> None:
-    """The day's (or days') article, target and sentence scores by this model (and the articles' embeddings),
-    replaced in one transaction, each table by one set-based insert."""
-    days = [day] if isinstance(day, date) else list(day)
+    """The days' article, target and sentence scores by this model (and the articles' embeddings), replaced
+    in one transaction, each table by one set-based insert."""
     now = utc_now()
     targets = [t for s in scores for t in s.targets]
     with transaction(con):

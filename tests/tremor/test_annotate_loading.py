@@ -11,11 +11,12 @@ from tremor.settings import ModelSettings
 
 
 def test_warm_up_and_the_first_scoring_load_each_model_once(monkeypatch):
-    calls = []
+    calls, loading = [], threading.Event()
 
     @lru_cache(maxsize=4)
     def slow_load(name, precision="auto"):  # as registry.load_sentiment: cached, but slow the first time
         calls.append((name, threading.current_thread().name))
+        loading.set()
         time.sleep(0.3)
         return object()
 
@@ -23,7 +24,7 @@ def test_warm_up_and_the_first_scoring_load_each_model_once(monkeypatch):
     monkeypatch.setattr(annotate.sentences, "load", lambda: None)
     cfg = ModelSettings(sentiment="sentiment.lexicon.v1", topics="keywords", ner=[])
     thread = annotate.warm_up(cfg)
-    time.sleep(0.05)  # the thread is inside the load when the flow's first task asks for the models
+    assert loading.wait(timeout=5)  # the thread is inside the load when the flow's first task asks for the models
     annotate.load_models(cfg)
     thread.join(timeout=5)
     assert calls == [("sentiment.lexicon.v1", "tremor-load-models")]

@@ -28,7 +28,7 @@ def test_targets_and_embeddings_round_trip_and_unassigned_articles_come_back_wit
     with connect(tmp_path / "w.duckdb") as con:
         store.insert_articles(con, [_article(1), _article(2), _article(3)])
         for _ in range(2):  # a rerun replaces, never duplicates
-            store.replace_scores(con, DAY, "m", [_score(1, ("forced_labour",), (target,)), _score(2, ()),
+            store.replace_scores(con, [DAY], "m", [_score(1, ("forced_labour",), (target,)), _score(2, ()),
                                                  _score(3, ())], (), vectors)
         [scored_1, scored_2, _] = store.scored_of_day(con, DAY, "m")
         assert scored_1.targets == (("JP", "negative", -0.7),) and scored_2.targets == ()
@@ -55,5 +55,5 @@ def test_several_days_are_replaced_together_and_one_of_them_alone_later():
         store.replace_scores(con, [DAY, day2], "m", [_score(1, ("yasukuni",)), second])  # a rerun replaces both
         assert con.execute("SELECT article_id, day, topics FROM article_scores ORDER BY 1").fetchall() == [
             ("a1", DAY, ["yasukuni"]), ("a4", day2, [])]
-        store.replace_scores(con, DAY, "m", [])  # one day replaced: the other keeps its rows
+        store.replace_scores(con, [DAY], "m", [])  # one day replaced: the other keeps its rows
         assert con.execute("SELECT article_id FROM article_scores").fetchall() == [("a4",)]
