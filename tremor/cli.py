@@ -419,21 +419,25 @@ def train_topics(out: Annotated[Path | None, typer.Option("--out", help="Folder 
                                                     "models/tone_data/train.jsonl and pick the threshold on the real-news dev split")] = True,
                  precision_floor: Annotated[float, typer.Option("--precision-floor", min=0.0, max=1.0, help="Pick the best-F1 "
                                                                 "threshold among those at least this precise")] = 0.88,
-                 version: Annotated[str, typer.Option("--version", help="Version written into meta.json")] = "2",
+                 neighbours: Annotated[int, typer.Option("--neighbours", min=0, help="Neighbour sentences per topic in the "
+                                                         "combiner's fifth feature (0: prototypes and keywords only, "
+                                                         "as version 2)")] = 2,
+                 version: Annotated[str, typer.Option("--version", help="Version written into meta.json")] = "3",
                  config: ConfigOption = None) -> None:
     """Learn topic prototypes from models/topic_data/examples.jsonl (and, with --real, the real news sentences of
-    models/tone_data/train.jsonl, off-topic ones as hard negatives) and fit the keyword + prototype combiner on the
+    models/tone_data/train.jsonl, off-topic ones as hard negatives; those sentences are also kept as neighbours) and
+    fit the keyword + prototype + neighbour combiner on the
     tuning part of models/topic_data/eval.jsonl (and those real sentences); the threshold is chosen on the real-news
     dev split (--real) or the tuning part. No test split is used."""
     from models.topic_model import SHIPPED
+    from models.topic_training import read_eval, read_examples, read_news_eval, read_real_train, train
     from pipeline.taxonomy import load_taxonomy
-    from tremor.topic_training import read_eval, read_examples, read_news_eval, read_real_train, train
 
     taxonomy = load_taxonomy(_settings(config, None).models.taxonomy)
     tune = [r for r in read_eval() if r.split == "tune"]
     extra = dict(real=read_real_train(), threshold_rows=[r for r in read_news_eval() if r.split == "tune"]) if real else {}
     train(taxonomy, out or SHIPPED, read_examples(), tune, version=version, report=console.print,
-          precision_floor=precision_floor, **extra)
+          precision_floor=precision_floor, neighbours_k=neighbours if real else 0, **extra)
 
 
 @eval_app.command("topics")
@@ -442,8 +446,8 @@ def eval_topics(artefacts: TopicDirOption = None, config: ConfigOption = None) -
     F1, on models/topic_data/eval.jsonl (its test part was never tuned on) and on the real-news set
     models/tone_data/news_eval.jsonl."""
     from models.topic_model import SHIPPED, load
+    from models.topic_training import evaluate, evaluate_targets, read_eval, read_news_eval, render, render_targets
     from pipeline.taxonomy import load_taxonomy
-    from tremor.topic_training import evaluate, evaluate_targets, read_eval, read_news_eval, render, render_targets
 
     taxonomy, rows, news = load_taxonomy(_settings(config, None).models.taxonomy), read_eval(), read_news_eval()
     model = load(artefacts or SHIPPED)

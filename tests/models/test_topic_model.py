@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from models import topic_model
+from models.topic_training import evaluate, read_eval, read_examples
 from pipeline.taxonomy import load_taxonomy
 from tremor.annotate import KEYWORDS_ONLY, assign_topics, load_topic_model
-from tremor.topic_training import evaluate, read_eval, read_examples
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,8 @@ def test_the_model_round_trips_and_refuses_another_taxonomy(tmp_path, shipped):
     counts = rng.integers(0, 2, size=(4, len(shipped.topic_ids)))
     assert np.allclose(again.confidences(counts, vectors), shipped.confidences(counts, vectors), atol=1e-6)
     assert again.threshold == shipped.threshold and again.topic_ids == shipped.topic_ids
+    assert shipped.neighbours is not None and again.neighbours.shape == shipped.neighbours.shape
+    assert (again.neighbour_topics == shipped.neighbour_topics).all() and again.neighbours_k == shipped.neighbours_k
 
 
 def test_examples_and_eval_sentences_are_disjoint_and_name_only_known_topics():
@@ -62,3 +64,29 @@ def test_keywords_only_is_selectable_and_an_unknown_topic_model_is_refused():
     assert load_topic_model(KEYWORDS_ONLY, load_taxonomy()) is None
     with pytest.raises(ValueError, match="no topic model"):
         load_topic_model("topics.nonexistent.v9", load_taxonomy())
+
+
+def test_neighbour_margins_take_the_nearest_sentences_of_each_topic_and_skip_masked_pairs():
+    bank = np.eye(4)  # four unit sentences: topic 0, topic 0, topic 1, no topic
+    bank_topics = np.array([[1, 0], [1, 0], [0, 1], [0, 0]], dtype=bool)
+    texts = np.array([[0.8, 0.6, 0.0, 0.0], [0.0, 0.0, 0.6, 0.8]])
+    got = topic_model.neighbour_margins(texts, bank, bank_topics, k=1)
+    assert np.allclose(got, [[(0.8 - 0.0) * 10, 0.0], [(0.0 - 0.8) * 10, (0.6 - 0.8) * 10]])
+    two = topic_model.neighbour_margins(texts, bank, bank_topics, k=1, exclude=np.array([[1, 0, 0, 0], [0, 0, 0, 0]], bool))
+    assert np.isclose(two[0, 0], 6.0)  # its own sentence masked out, the next of topic 0 counts
+    with pytest.raises(ValueError, match="at least 2"):
+        topic_model.neighbour_margins(texts, bank, bank_topics, k=2)
+
+
+def test_a_model_without_neighbours_still_loads_and_scores(tmp_path, shipped):
+    from dataclasses import replace
+
+    older = replace(shipped, neighbours=None, neighbour_topics=None, coef=shipped.coef[:4])
+    older.save(tmp_path)
+    again = topic_model.load(tmp_path)
+    assert again.neighbours is None and not (tmp_path / "neighbours.npz").exists()
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(3, shipped.prototypes.shape[1]))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    counts = np.zeros((3, len(shipped.topic_ids)), dtype=int)
+    assert np.allclose(again.confidences(counts, vectors), older.confidences(counts, vectors))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,11 @@ class Labelled:
     targets: tuple[str, ...] = ()
     split: str = "tune"
     control: bool = False  # an off-topic control: a topic word in another sense (real-news set)
+    group: str = ""  # the news event (real sentences): sentences of one event are never each other's neighbours
+
+    @property
+    def event(self) -> str:
+        return self.group or self.id
 
 
 def read_examples(path: Path = DATA / "examples.jsonl") -> list[Labelled]:
@@ -64,35 +69,46 @@ def read_real_train() -> list[Labelled]:
     `source` "real"): events apart from every event of the real-news evaluation set."""
     from models.sentiment_data import tone_train_rows
 
-    return [Labelled(r["id"], r["lang"], r["text"], tuple(r["topics"]), tuple(r.get("targets", ())), "train")
+    return [Labelled(r["id"], r["lang"], r["text"], tuple(r["topics"]), tuple(r.get("targets", ())), "train",
+                     group=r.get("event_group") or r.get("event") or "")
             for r in tone_train_rows() if r.get("source") == "real" and "topics" in r]
 
 
 def train(taxonomy: Taxonomy, out: Path, examples: Sequence[Labelled], tune: Sequence[Labelled],
           version: str = "1", report: Callable[[str], None] = print, real: Sequence[Labelled] = (),
-          threshold_rows: Sequence[Labelled] = (), precision_floor: float = 0.0) -> topic_model.TopicModel:
+          threshold_rows: Sequence[Labelled] = (), precision_floor: float = 0.0,
+          neighbours_k: int = 0) -> topic_model.TopicModel:
     """Prototypes from `examples` and the single-topic and no-topic rows of `real` (real off-topic sentences
-    are the no-topic prototype's hard negatives); the combiner fitted on `tune` + `real`; the threshold chosen
-    on `threshold_rows` (default `tune`): the best micro-F1 among thresholds whose precision is at least
-    `precision_floor`."""
+    are the no-topic prototype's hard negatives); with `neighbours_k` > 0 the model also keeps `examples` and
+    all of `real` as neighbours (the combiner's fifth feature), each fitting row's own event masked out; the
+    combiner fitted on `tune` + `real`; the threshold chosen on `threshold_rows` (default `tune`): the best
+    micro-F1 among thresholds whose precision is at least `precision_floor`."""
     ids = tuple(taxonomy.ids())
     proto_rows = [*examples, *(r for r in real if len(r.topics) <= 1)]
+    bank_rows = [*examples, *real] if neighbours_k else []
     fit_rows, pick_rows = [*tune, *real], list(threshold_rows) or list(tune)
     report(f"embedding {len(proto_rows)} prototype examples ({len(proto_rows) - len(examples)} real), "
-           f"{len(fit_rows)} combiner rows and {len(pick_rows)} threshold rows")
-    proto_emb = embeddings.embed([e.text for e in proto_rows])
-    fit_emb, pick_emb = embeddings.embed([r.text for r in fit_rows]), embeddings.embed([r.text for r in pick_rows])
+           f"{len(bank_rows)} neighbours, {len(fit_rows)} combiner rows and {len(pick_rows)} threshold rows")
+    texts = {r.id: r.text for r in [*proto_rows, *bank_rows, *fit_rows]}  # each sentence embedded once
+    embedded = dict(zip(texts, embeddings.embed(list(texts.values())), strict=True))
+    proto_emb = np.stack([embedded[r.id] for r in proto_rows])
+    fit_emb, pick_emb = np.stack([embedded[r.id] for r in fit_rows]), embeddings.embed([r.text for r in pick_rows])
     protos, none = topic_model.prototypes(proto_emb, [e.topics[0] if e.topics else None for e in proto_rows], ids)
+    bank = dict(neighbours=np.stack([embedded[r.id] for r in bank_rows]),
+                neighbour_topics=gold_matrix(bank_rows, ids).astype(bool), neighbours_k=neighbours_k) if bank_rows else {}
+    model = topic_model.TopicModel(version, taxonomy.version, ids, protos, none, np.zeros(0), 0.0, 0.5, **bank)
+    exclude = (np.array([r.event for r in fit_rows])[:, None] == np.array([r.event for r in bank_rows])[None, :]
+               if bank_rows else None)
     counts, gold = _keywords(fit_rows, taxonomy), gold_matrix(fit_rows, ids)
-    coef, intercept = topic_model.fit_combiner(topic_model.features(counts, fit_emb @ protos.T, fit_emb @ none), gold)
-    model = topic_model.TopicModel(version, taxonomy.version, ids, protos, none, coef, intercept, 0.5)
+    coef, intercept = topic_model.fit_combiner(model.features(counts, fit_emb, exclude), gold)
+    model = replace(model, coef=coef, intercept=intercept)
     threshold = topic_model.best_threshold(model.confidences(_keywords(pick_rows, taxonomy), pick_emb),
                                            gold_matrix(pick_rows, ids), precision_floor)
-    model = topic_model.TopicModel(version, taxonomy.version, ids, protos, none, coef, intercept, threshold)
+    model = replace(model, threshold=threshold)
     model.save(out, {"embedding": embeddings.NAME, "examples": len(examples), "real_examples": len(real),
                      "tune_sentences": len(tune), "threshold_sentences": len(pick_rows),
                      "precision_floor": precision_floor})
-    report(f"coef {dict(zip(topic_model.FEATURES, np.round(coef, 3).tolist(), strict=True))}, "
+    report(f"coef {dict(zip(topic_model.FEATURES, np.round(coef, 3).tolist(), strict=False))}, "
            f"intercept {intercept:.3f}, threshold {threshold}; written to {out}")
     return model
 
