@@ -1,8 +1,10 @@
-"""`tremor train topics` and `tremor eval topics`: the topic model learned from the bundled examples and
-measured on the bundled evaluation set (models/topic_data/, written under guideline.md).
+"""`tremor train topics` and `tremor eval topics`: the topic model learned from the bundled examples and real
+news sentences, and measured on the written evaluation set (models/topic_data/, under guideline.md) and the
+real-news set (models/tone_data/news_eval.jsonl).
 
-Prototypes come from examples.jsonl; the combiner and its threshold are fitted on the eval set's
-"tune" part only; the "test" part is never used for anything but the figures.
+Prototypes and neighbours come from examples.jsonl and the real training sentences of
+models/tone_data/train.jsonl; the combiner is fitted on the written set's "tune" part and those real sentences,
+its threshold chosen on the real-news dev split; neither "test" part is used for anything but the figures.
 """
 
 from __future__ import annotations

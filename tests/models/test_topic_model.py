@@ -90,3 +90,13 @@ def test_a_model_without_neighbours_still_loads_and_scores(tmp_path, shipped):
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     counts = np.zeros((3, len(shipped.topic_ids)), dtype=int)
     assert np.allclose(again.confidences(counts, vectors), older.confidences(counts, vectors))
+
+
+def test_the_shipped_model_meets_issue_16_on_the_real_news_test_split(shipped):
+    from models.topic_training import read_news_eval
+
+    rows = [r for r in read_news_eval() if r.split == "test"]
+    scores = {s.lang: s for s in evaluate(load_taxonomy(), rows, shipped) if s.split == "test"}
+    for lang in ("en", "ja", "ko"):
+        assert scores[lang].combined_micro >= 0.85 and scores[lang].combined_precision >= 0.85, scores[lang]
+        assert scores[lang].controls_flagged <= 0.10, scores[lang]
