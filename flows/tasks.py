@@ -1,4 +1,4 @@
-"""Prefect tasks: each calls a function of pipeline, models, warehouse or tremor.annotate, or reads, computes and
+"""Prefect tasks: each calls a function of pipeline, models (models.annotate scores), warehouse, or reads, computes and
 writes one step of a day with one warehouse connection (a task run costs ~10 ms and the demo's days are small, so
 a day is six tasks, not eighteen). Retries only around I/O; every write replaces what a rerun would write again."""
 
@@ -72,7 +72,7 @@ def score_articles(articles: list[Article], cfg: ModelSettings
                    ) -> tuple[list[ArticleScore], list[SentenceScore], ArticleVectors]:
     """Article score rows (sentiment, topics, targets) and the sentence rows behind them. Pure computation on
     the given articles (no warehouse access), so it can run on any worker."""
-    from tremor import annotate  # torch and the models: imported where scoring runs, not by every flow
+    from models import annotate  # torch and the models: imported where scoring runs, not by every flow
 
     return annotate.score_articles(articles, cfg)
 
@@ -90,7 +90,7 @@ def emerging_issues(db_path: Path, day: date, model_name: str, cfg: EmergingSett
     embeddings, stored in place of the day's earlier ones; returns how many. One connection for the read and the
     write (the clustering between them is quick: it reads stored vectors)."""
     from models import embeddings
-    from tremor import annotate
+    from models import annotate
 
     with connect(db_path) as con:
         articles, vectors = store.unassigned_between(con, day - timedelta(days=cfg.window_days - 1), day, model_name,

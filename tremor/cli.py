@@ -462,9 +462,9 @@ def eval_topics(artefacts: TopicDirOption = None, config: ConfigOption = None) -
 @contextmanager
 def _prefect_api_while_models_load(models: ModelSettings | None):
     """The command's Prefect API (flows.prefect_server.prefect_api), with `models` (when the command scores in
-    this process) loading in a thread meanwhile (tremor.annotate.warm_up)."""
+    this process) loading in a thread meanwhile (models.annotate.warm_up)."""
     from flows.prefect_server import prefect_api
-    from tremor import annotate
+    from models import annotate
 
     if models is not None:
         annotate.warm_up(models)

@@ -8,7 +8,7 @@ from itertools import islice
 
 from pipeline.langid import detect_language
 from pipeline.records import Article, ArticleScore, SentenceScore, utc_now
-from tremor.annotate import score_articles
+from models.annotate import score_articles
 from tremor.settings import ModelSettings
 
 
@@ -16,7 +16,7 @@ def score_rows(lines: Iterable[str], cfg: ModelSettings, with_sentences: bool = 
     """One result per non-blank input line, in order; a row that cannot be read gets an `error`.
 
     Texts are scored sentence by sentence and rolled up, topics assigned, and the countries the text talks
-    about found with the sentiment toward each (tremor/annotate.py); with `with_sentences` each result also
+    about found with the sentiment toward each (models/annotate.py); with `with_sentences` each result also
     lists its sentences with their own scores and countries.
     """
     rows = (line for line in lines if line.strip())

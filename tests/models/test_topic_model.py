@@ -1,4 +1,4 @@
-"""The topic model: keyword evidence combined with e5 prototypes (models/topic_model.py, tremor/annotate.py)."""
+"""The topic model: keyword evidence combined with e5 prototypes (models/topic_model.py, models/annotate.py)."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from models import topic_model
 from models.topic_training import evaluate, read_eval, read_examples
 from pipeline.taxonomy import load_taxonomy
-from tremor.annotate import KEYWORDS_ONLY, assign_topics, load_topic_model
+from models.annotate import KEYWORDS_ONLY, assign_topics, load_topic_model
 
 
 @pytest.fixture(scope="module")

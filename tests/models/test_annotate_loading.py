@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pytest
 
-from tremor import annotate
+from models import annotate
 from tremor.settings import ModelSettings
 
 

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,7 +24,9 @@ from pipeline.targets import COUNTRIES, Mention, TargetFinder, countries, load_g
 from pipeline.taxonomy import Taxonomy, load_taxonomy
 from pipeline.tokenize import SUPPORTED
 from pipeline.topics import TopicAssignment, assign, keyword_counts, keyword_only, tagger_for
-from tremor.settings import ModelSettings
+
+if TYPE_CHECKING:  # the settings are the edge's; here only their shape is used
+    from tremor.settings import ModelSettings
 
 KEYWORDS_ONLY = "keywords"
 
