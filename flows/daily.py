@@ -18,6 +18,7 @@ from prefect.utilities.annotations import quote
 
 from flows import alerting, tasks
 from flows.fetch import fetch_flow
+from pipeline.days import batches, pending_days
 from pipeline.records import Rejected
 from tremor.settings import IngestSettings, Settings, load_settings
 from warehouse.db import kept_open
@@ -105,20 +106,6 @@ def run_days(days: list[date], settings: Settings) -> list[DayResult]:
     return [finish_day(day, settings, per_day[day]) for day in days]
 
 
-def batches(days: list[date], counts: dict[date, int], batch_articles: int) -> list[list[date]]:
-    """`days` (in order) cut into runs of consecutive days holding at least `batch_articles` articles together
-    (the last run may hold fewer; a day of more stands alone)."""
-    out: list[list[date]] = []
-    held = batch_articles
-    for day in days:
-        if held >= batch_articles or (out and day != out[-1][-1] + timedelta(days=1)):
-            out.append([])
-            held = 0
-        out[-1].append(day)
-        held += counts.get(day, 0)
-    return out
-
-
 def finish_day(day: date, settings: Settings, n_articles: int) -> DayResult:
     """A day whose scores are stored: candidate new topics from the articles no topic claimed, indicators
     and rule hits, alert episodes, notices. Tasks of the calling flow, so that the Dask backfill
@@ -160,12 +147,6 @@ def day_before_scheduled_start() -> date:
     from prefect.runtime import flow_run
 
     return (flow_run.scheduled_start_time.astimezone(UTC) - timedelta(days=1)).date()
-
-
-def pending_days(days: list[date], done: set[date]) -> list[date]:
-    """The days a resumed backfill runs: those not done, and the last done one again (a run killed midway
-    may have stopped inside it)."""
-    return [d for d in days if d not in done or d == max(done)]
 
 
 def days_to_run(start: date, end: date, settings: Settings, redo: bool) -> list[date]:
