@@ -1,6 +1,7 @@
 """The flows end to end on the bundled demo corpus, in a real DuckDB file under Prefect's test harness."""
 
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,9 @@ def demo_db(tmp_path_factory, prefect_harness) -> Path:
     assert report.new >= 1500 and report.rejected == 0
     day_runs_before = _day_subflow_runs()
     state = backfill_flow(report.first_day, report.last_day, str(db), return_state=True)
-    BACKFILL.update(days=len(state.result()), day_subflows=_day_subflow_runs() - day_runs_before,
-                    task_runs=_task_runs_of(state.state_details.flow_run_id))
+    BACKFILL.update(first=report.first_day, last=report.last_day, days=len(state.result()),
+                    day_subflows=_day_subflow_runs() - day_runs_before,
+                    tasks=_task_runs_of(state.state_details.flow_run_id))
     return db
 
 
@@ -41,26 +43,47 @@ def _day_subflow_runs() -> int:
         return client.count_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["tremor-day"])))
 
 
-def _task_runs_of(flow_run_id) -> int:
+def _task_runs_of(flow_run_id) -> Counter:
+    """The flow run's task runs, counted by task name (a run's name is the task's, a dash and a suffix)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    runs, page = 0, 200
+    names: Counter = Counter()
+    page = 200
     with get_client(sync_client=True) as client:
         while True:  # the server returns at most 200 a call
-            found = len(client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
-                                              limit=page, offset=runs))
-            runs += found
-            if found < page:
-                return runs
+            found = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+                                          limit=page, offset=sum(names.values()))
+            names.update(run.name.rsplit("-", 1)[0] for run in found)
+            if len(found) < page:
+                return names
 
 
 def test_the_backfill_runs_each_day_as_a_few_tasks_of_its_own_flow_not_a_subflow(demo_db):
+    from pipeline.days import batches
+    from tremor.settings import BackfillSettings
+    from warehouse.store import article_counts_between
+
     # a subflow per day cost ~1 s a day (its flow run, its heartbeat thread's join); a task run ~10 ms
-    assert BACKFILL["days"] >= 70 and BACKFILL["day_subflows"] == 0
-    # load, score, store; emerging issues; indicators and hits; alert replay (+5 delivery tasks on the days
-    # with an opening or escalation), plus the flow's own few
-    assert BACKFILL["task_runs"] <= 6 * BACKFILL["days"] + 5 * 12 + 5, BACKFILL
+    days, runs = BACKFILL["days"], BACKFILL["tasks"]
+    assert days >= 70 and BACKFILL["day_subflows"] == 0
+    with connect(demo_db) as con:
+        counts = article_counts_between(con, BACKFILL["first"], BACKFILL["last"])
+        _, [(opening_days,)] = fetch(con, "SELECT count(DISTINCT day) FROM alerts WHERE model_name = ?", [MODEL])
+    all_days = [BACKFILL["first"] + timedelta(days=i) for i in range(days)]
+    assert all_days[-1] == BACKFILL["last"]
+    # one load, scoring and store per batch of consecutive days; three tasks per day after it
+    n_batches = len(batches(all_days, counts, BackfillSettings().batch_articles))
+    assert 2 <= n_batches < days
+    assert runs["load_articles"] == runs["score_articles"] == runs["store_scores"] == n_batches, runs
+    assert runs["emerging_issues"] == runs["indicators_and_hits"] == runs["replay_alerts"] == days, runs
+    # the five delivery tasks only on days with an opening or escalation: at least the days episodes opened
+    delivery = {runs[name] for name in ("load_notices", "log_notices", "emit_prefect_events", "send_notices",
+                                        "record_deliveries")}
+    assert len(delivery) == 1 and opening_days <= delivery.pop() <= 12, runs
+    assert set(runs) <= {"load_articles", "score_articles", "store_scores", "emerging_issues", "indicators_and_hits",
+                         "replay_alerts", "load_notices", "log_notices", "emit_prefect_events", "send_notices",
+                         "record_deliveries", "processed_days", "article_counts", "publish_snapshot"}, runs
 
 
 def test_demo_raises_each_planted_flare_up_once_per_rule_and_nothing_in_calm_stretches(demo_db):
