@@ -23,7 +23,6 @@ from pipeline.records import Rejected
 from tremor.settings import IngestSettings, Settings, load_settings
 from warehouse.db import kept_open
 
-
 LISTED_PROBLEMS = 20  # bad rows an ingest report carries for the command to print (all are in quarantine)
 
 

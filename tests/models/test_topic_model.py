@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from models import topic_model
+from models.annotate import KEYWORDS_ONLY, assign_topics, load_topic_model
 from models.topic_training import evaluate, read_eval, read_examples
 from pipeline.taxonomy import load_taxonomy
-from models.annotate import KEYWORDS_ONLY, assign_topics, load_topic_model
 
 
 @pytest.fixture(scope="module")
