@@ -12,7 +12,7 @@ from prefect import task
 
 from pipeline import aggregate, alerts, ingest
 from pipeline.files import ReadLimits
-from pipeline.records import (Article, ArticleScore, ArticleVectors, RuleHit, SentenceScore, utc_now)
+from pipeline.records import Article, ArticleScore, ArticleVectors, RuleHit, SentenceScore, utc_now
 from pipeline.sources import load_sources
 from pipeline.validate import Limits
 from tremor.settings import AlertSettings, EmergingSettings, IndicatorSettings, IngestSettings, ModelSettings
@@ -89,8 +89,7 @@ def emerging_issues(db_path: Path, day: date, model_name: str, cfg: EmergingSett
     """Candidate new topics of the window ending on `day`, from the articles no topic claimed and their stored
     embeddings, stored in place of the day's earlier ones; returns how many. One connection for the read and the
     write (the clustering between them is quick: it reads stored vectors)."""
-    from models import embeddings
-    from models import annotate
+    from models import annotate, embeddings
 
     with connect(db_path) as con:
         articles, vectors = store.unassigned_between(con, day - timedelta(days=cfg.window_days - 1), day, model_name,

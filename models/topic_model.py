@@ -55,8 +55,9 @@ def neighbour_margins(embeddings: np.ndarray, bank: np.ndarray, bank_topics: np.
     if any(len(g) < k for g in groups):
         raise ValueError(f"every topic and 'no topic' needs at least {k} neighbour sentence(s)")
     out = np.zeros((len(embeddings), len(labelled)))
+    bank_t = bank.astype(np.float32, copy=False).T  # no copy of the loaded bank (float32 already)
     for start in range(0, len(embeddings), chunk):
-        cos = embeddings[start:start + chunk].astype(np.float32) @ bank.T.astype(np.float32)
+        cos = embeddings[start:start + chunk].astype(np.float32, copy=False) @ bank_t
         if exclude is not None:
             cos[exclude[start:start + chunk]] = -1.0
         top = np.stack([-np.partition(-cos[:, g], k - 1, axis=1)[:, :k].mean(axis=1) for g in groups], axis=1)

@@ -290,6 +290,7 @@ class BackfillSettings(Section):
         """Whether the backfill scores in the flow's own process (no workers, no scheduler)."""
         return not (self.workers or self.scheduler)
 
+
 def delivery_channels(cfg: DeliverySettings, environ: Mapping[str, str]) -> list[Channel]:
     """The configured channels, their secrets read from the environment now (never from the file)."""
     channels: list[Channel] = [WebhookChannel(w.name, _secret(environ, w.url_env), w.url_env, w.format, w.timeout_s)
